@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Options;
+
+namespace RelapseSite.Content;
+
+/// <summary>
+/// <c>check-content [folder]</c>: the check staff and CI run before publishing an edit. It prints every problem as
+/// <c>file:line: message</c> and exits 1, or prints "N pages OK" and exits 0.
+/// </summary>
+public static class ContentCheckCommand
+{
+    public static int Run(IHost host, string[] args, TextWriter output)
+    {
+        var environment = host.Services.GetRequiredService<IHostEnvironment>();
+        var options = host.Services.GetRequiredService<IOptions<ContentOptions>>().Value;
+        var root = args.Length > 0
+            ? Path.GetFullPath(args[0])
+            : options.ResolveRoot(environment.ContentRootPath);
+        return Check(root, output);
+    }
+
+    public static int Check(string root, TextWriter output)
+    {
+        if (!ContentLoader.HasContent(root))
+        {
+            output.WriteLine($"{root}: the folder is missing or has no Markdown files in guide/ or pages/");
+            return 1;
+        }
+
+        var snapshot = new ContentLoader(new MarkdownRenderer()).Load(root);
+        var problems = snapshot.Errors.Concat(snapshot.Warnings)
+            .OrderBy(e => e.File, StringComparer.Ordinal)
+            .ThenBy(e => e.Line)
+            .ToList();
+        foreach (var problem in problems)
+        {
+            output.WriteLine(problem);
+        }
+
+        if (problems.Count > 0)
+        {
+            var files = problems.Select(p => p.File).Distinct().Count();
+            output.WriteLine($"{problems.Count} problem(s) in {files} file(s) under {root}");
+            return 1;
+        }
+
+        output.WriteLine($"{snapshot.PageCount} pages OK");
+        return 0;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Collections.Frozen;
+
+namespace RelapseSite.Content;
+
+/// <summary>
+/// Reads the content folder into a <see cref="ContentSnapshot"/>. It remembers each file's result by its timestamp
+/// and size, so a reload re-renders only the files that changed, and a file that breaks keeps its last good page.
+/// Not thread-safe: one reload at a time (the store serialises them).
+/// </summary>
+public sealed class ContentLoader(MarkdownRenderer renderer)
+{
+    /// <summary>Names a page cannot take: they are the site's own routes, or ids the layout already uses.</summary>
+    public static readonly FrozenSet<string> ReservedSlugs = new[]
+    {
+        "contact", "healthz", "sitemap", "sitemap-xml", "robots", "robots-txt", "guide", "error", "errors", "css",
+        "favicon", "api", "index", "home", "main", "toc", "crisis", "top", "thanks", "search",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Site paths that are not content pages but are fine to link to.</summary>
+    private static readonly FrozenSet<string> FixedPaths =
+        new[] { "/", "/contact", "/sitemap.xml", "/robots.txt" }.ToFrozenSet(StringComparer.Ordinal);
+
+    private static readonly (string Folder, PageKind Kind)[] Folders = [("guide", PageKind.Guide), ("pages", PageKind.Standalone)];
+
+    private readonly Dictionary<string, FileEntry> _files = new(StringComparer.Ordinal);
+    private long _version;
+
+    /// <summary>True when the folder has at least one Markdown file the site would serve.</summary>
+    public static bool HasContent(string root) =>
+        Directory.Exists(root) && Folders.Any(f => EnumerateMarkdown(Path.Combine(root, f.Folder)).Any());
+
+    public ContentSnapshot Load(string root)
+    {
+        var errors = new List<ContentError>();
+        var warnings = new List<ContentError>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var candidates = new List<ContentPage>();
+
+        foreach (var (folder, kind) in Folders)
+        {
+            // Ordinal order by file name, so "the first file wins" on a duplicate slug is predictable.
+            var files = EnumerateMarkdown(Path.Combine(root, folder)).Order(StringComparer.Ordinal);
+            foreach (var path in files)
+            {
+                var relative = $"{folder}/{Path.GetFileName(path)}";
+                seen.Add(relative);
+                var entry = Refresh(path, relative, kind);
+                errors.AddRange(entry.Result.Page is null ? entry.Result.Errors : []);
+                warnings.AddRange(entry.Result.Page is null ? [] : entry.Result.Errors);
+                if ((entry.Result.Page ?? entry.LastGood) is { } page)
+                {
+                    candidates.Add(page);
+                }
+            }
+        }
+
+        foreach (var gone in _files.Keys.Where(k => !seen.Contains(k)).ToList())
+        {
+            _files.Remove(gone);
+        }
+
+        var pages = Deduplicate(candidates, errors);
+        warnings.AddRange(BrokenLinks(pages));
+        return new ContentSnapshot(pages, errors, warnings, Interlocked.Increment(ref _version));
+    }
+
+    private FileEntry Refresh(string path, string relative, PageKind kind)
+    {
+        var info = new FileInfo(path);
+        var stamp = (info.LastWriteTimeUtc, info.Length);
+        if (_files.TryGetValue(relative, out var known) && known.Stamp == stamp)
+        {
+            return known;
+        }
+
+        RenderResult result;
+        try
+        {
+            result = renderer.Render(File.ReadAllText(path), relative, kind);
+        }
+        catch (IOException ex)
+        {
+            // A file can vanish or be locked half-way through a save; the next change event reloads it.
+            result = new RenderResult(null, [new ContentError(relative, 1, $"could not read the file: {ex.Message}")]);
+        }
+
+        var entry = new FileEntry(stamp, result, result.Page ?? known?.LastGood);
+        _files[relative] = entry;
+        return entry;
+    }
+
+    private static List<ContentPage> Deduplicate(List<ContentPage> candidates, List<ContentError> errors)
+    {
+        var pages = new List<ContentPage>();
+        var owners = new Dictionary<(PageKind, string), ContentPage>();
+        foreach (var page in candidates)
+        {
+            if (ReservedSlugs.Contains(page.Slug))
+            {
+                errors.Add(new ContentError(page.SourceFile, 1, $"slug '{page.Slug}' is reserved for the site itself; choose another file name or 'slug'"));
+            }
+            else if (owners.TryGetValue((page.Kind, page.Slug), out var owner))
+            {
+                errors.Add(new ContentError(page.SourceFile, 1, $"slug '{page.Slug}' is already used by {owner.SourceFile}; this file is not shown until its slug is unique"));
+            }
+            else
+            {
+                owners.Add((page.Kind, page.Slug), page);
+                pages.Add(page);
+            }
+        }
+
+        return pages;
+    }
+
+    private static IEnumerable<ContentError> BrokenLinks(List<ContentPage> pages)
+    {
+        var known = pages.Select(p => p.Path).Concat(FixedPaths).ToHashSet(StringComparer.Ordinal);
+        foreach (var page in pages)
+        {
+            foreach (var link in page.InternalLinks)
+            {
+                var path = link.Target.Split('#', '?')[0].TrimEnd('/');
+                if (!known.Contains(path.Length == 0 ? "/" : path))
+                {
+                    yield return new ContentError(page.SourceFile, link.Line, $"link to '{link.Target}' goes to a page that does not exist");
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> EnumerateMarkdown(string folder) =>
+        Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "*.md").Where(f => Path.GetFileName(f) is var n && !n.StartsWith('.') && !n.StartsWith('_'))
+            : [];
+
+    private sealed record FileEntry((DateTime, long) Stamp, RenderResult Result, ContentPage? LastGood);
+}

@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RelapseSite.Content;
+
+/// <summary>Where the Markdown lives. Bound from the <c>Content</c> section.</summary>
+public sealed class ContentOptions
+{
+    public const string Section = "Content";
+
+    /// <summary>
+    /// The content folder. Empty means "find it": <c>./content</c> beside the app (a published app or a
+    /// container), else the repository's <c>content/</c> two levels up (<c>dotnet run --project src/RelapseSite</c>).
+    /// A relative path is taken from the app's content root.
+    /// </summary>
+    public string? Root { get; set; }
+
+    /// <summary>How long to wait after the last file event before reloading, so a half-saved file is not read.</summary>
+    [Range(0, 5000)]
+    public int ReloadDelayMilliseconds { get; set; } = 150;
+
+    /// <summary>Resolves <see cref="Root"/> to a full path. Returns the first candidate when none exists, so errors can name it.</summary>
+    public string ResolveRoot(string contentRootPath)
+    {
+        if (!string.IsNullOrWhiteSpace(Root))
+        {
+            return Path.GetFullPath(Path.Combine(contentRootPath, Root));
+        }
+
+        string[] candidates =
+        [
+            Path.Combine(contentRootPath, "content"),
+            Path.Combine(contentRootPath, "..", "..", "content"),
+        ];
+        var found = candidates.FirstOrDefault(Directory.Exists) ?? candidates[0];
+        return Path.GetFullPath(found);
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+
+namespace RelapseSite.Content;
+
+public static class ContentSetup
+{
+    /// <summary>Registers the Markdown pipeline, the loader and the watched store.</summary>
+    public static IServiceCollection AddContent(this IServiceCollection services)
+    {
+        services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ContentOptions>, ContentOptionsValidator>();
+        services.AddSingleton<MarkdownRenderer>();
+        services.AddSingleton<ContentLoader>();
+        services.AddSingleton<ContentStore>();
+        services.AddHostedService<ContentStartup>();
+        return services;
+    }
+
+    private sealed class ContentOptionsValidator(IHostEnvironment environment) : IValidateOptions<ContentOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ContentOptions options)
+        {
+            var root = options.ResolveRoot(environment.ContentRootPath);
+            return ContentLoader.HasContent(root)
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail($"Content:Root: the content folder '{root}' is missing or has no Markdown files in guide/ or pages/.");
+        }
+    }
+}

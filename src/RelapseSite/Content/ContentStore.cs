@@ -1,0 +1,106 @@
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace RelapseSite.Content;
+
+/// <summary>
+/// Holds the current <see cref="ContentSnapshot"/> and replaces it, whole, when a file in the content folder changes.
+/// Requests read <see cref="Current"/> and never touch the disk.
+/// </summary>
+public sealed class ContentStore : IDisposable
+{
+    private readonly ContentLoader _loader;
+    private readonly ILogger<ContentStore> _logger;
+    private readonly TimeSpan _delay;
+    private readonly Lock _reloadLock = new();
+    private PhysicalFileProvider? _provider;
+    private IDisposable? _watch;
+    private Timer? _debounce;
+    private volatile ContentSnapshot _current = ContentSnapshot.Empty;
+
+    public ContentStore(IOptions<ContentOptions> options, IHostEnvironment environment, ContentLoader loader, ILogger<ContentStore> logger)
+    {
+        _loader = loader;
+        _logger = logger;
+        _delay = TimeSpan.FromMilliseconds(options.Value.ReloadDelayMilliseconds);
+        Root = options.Value.ResolveRoot(environment.ContentRootPath);
+    }
+
+    /// <summary>Raised after a new snapshot is swapped in, so caches of rendered pages can drop theirs.</summary>
+    public event Action<ContentSnapshot>? Changed;
+
+    public string Root { get; }
+
+    public ContentSnapshot Current => _current;
+
+    /// <summary>True once a first snapshot with at least one page was loaded.</summary>
+    public bool IsLoaded => _current.PageCount > 0;
+
+    /// <summary>Loads the folder and starts watching it. Throws, naming the folder, when there is nothing to serve.</summary>
+    public void Start()
+    {
+        if (!ContentLoader.HasContent(Root))
+        {
+            throw new InvalidOperationException(
+                $"Content:Root: the content folder '{Root}' is missing or has no Markdown files in guide/ or pages/.");
+        }
+
+        Reload();
+        _provider = new PhysicalFileProvider(Root);
+        _debounce = new Timer(_ => Reload());
+        _watch = ChangeToken.OnChange(() => _provider.Watch("**/*.md"), () => _debounce.Change(_delay, Timeout.InfiniteTimeSpan));
+    }
+
+    public void Reload()
+    {
+        lock (_reloadLock)
+        {
+            ContentSnapshot next;
+            try
+            {
+                next = _loader.Load(Root);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The folder itself went away or became unreadable: keep serving what we have.
+                _logger.LogError("Content reload failed, still serving version {Version}: {Reason}", _current.Version, ex.Message);
+                return;
+            }
+
+            foreach (var error in next.Errors)
+            {
+                _logger.LogError("Content error: {ContentError}", error);
+            }
+
+            foreach (var warning in next.Warnings)
+            {
+                _logger.LogWarning("Content warning: {ContentError}", warning);
+            }
+
+            _current = next;
+            _logger.LogInformation("Content version {Version} loaded: {PageCount} pages, {ErrorCount} errors", next.Version, next.PageCount, next.Errors.Count);
+        }
+
+        Changed?.Invoke(_current);
+    }
+
+    public void Dispose()
+    {
+        _watch?.Dispose();
+        _debounce?.Dispose();
+        _provider?.Dispose();
+    }
+}
+
+/// <summary>Loads content before the server takes its first request.</summary>
+internal sealed class ContentStartup(ContentStore store) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        store.Start();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

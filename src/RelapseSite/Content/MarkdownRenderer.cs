@@ -1,0 +1,235 @@
+using System.Text.RegularExpressions;
+using Ganss.Xss;
+using Markdig;
+using Markdig.Extensions.Yaml;
+using Markdig.Renderers;
+using Markdig.Renderers.Html;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
+
+namespace RelapseSite.Content;
+
+/// <summary>
+/// Turns one Markdown file into a <see cref="ContentPage"/>. The pipeline and the sanitizer are built once and are
+/// safe to share across threads. Staff content is not trusted HTML: raw HTML is disabled in Markdig, and the output
+/// still goes through HtmlSanitizer with an allow-list of URL schemes, because Markdig alone happily renders a
+/// <c>javascript:</c> link.
+/// </summary>
+public sealed partial class MarkdownRenderer
+{
+    private static readonly string[] SafeSchemes = ["http", "https", "mailto", "tel"];
+
+    private readonly MarkdownPipeline _pipeline = new MarkdownPipelineBuilder()
+        .UseYamlFrontMatter()
+        .UseAutoIdentifiers(Markdig.Extensions.AutoIdentifiers.AutoIdentifierOptions.GitHub)
+        .UsePipeTables()
+        .UseEmphasisExtras()
+        .UseListExtras()
+        .DisableHtml()
+        .Build();
+
+    private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
+
+    public RenderResult Render(string markdown, string file, PageKind kind)
+    {
+        var errors = new List<ContentError>();
+        var document = Markdown.Parse(markdown, _pipeline);
+
+        var frontMatter = ReadFrontMatter(document, file, errors);
+        if (frontMatter is null)
+        {
+            return new RenderResult(null, errors);
+        }
+
+        var slug = frontMatter.Slug?.Trim() ?? SlugFromFileName(file);
+        var title = frontMatter.Title?.Trim();
+        var description = frontMatter.Description?.Trim();
+        var fmLine = FrontMatterLine(document);
+        if (string.IsNullOrEmpty(title))
+        {
+            errors.Add(new ContentError(file, fmLine, "front matter: 'title' is required"));
+        }
+
+        if (string.IsNullOrEmpty(description))
+        {
+            errors.Add(new ContentError(file, fmLine, "front matter: 'description' is required (one or two sentences for search results)"));
+        }
+
+        if (!SlugPattern().IsMatch(slug))
+        {
+            errors.Add(new ContentError(file, fmLine, $"slug '{slug}' may use only lower-case letters, digits and single hyphens"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return new RenderResult(null, errors);
+        }
+
+        // Heading ids are prefixed with the slug: the home page shows every section together, and ids must stay unique there.
+        var headings = new List<Heading>();
+        foreach (var heading in document.Descendants<HeadingBlock>())
+        {
+            var attributes = heading.GetAttributes();
+            attributes.Id = $"{slug}-{attributes.Id}";
+            headings.Add(new Heading(heading.Level, attributes.Id, PlainText(heading.Inline)));
+        }
+
+        var links = CheckLinks(document, file, errors);
+        var html = _sanitizer.Sanitize(RenderHtml(document));
+
+        var page = new ContentPage(
+            kind,
+            slug,
+            title!,
+            description!,
+            frontMatter.Order ?? int.MaxValue,
+            frontMatter.LastReviewed,
+            string.IsNullOrWhiteSpace(frontMatter.ReviewedBy) ? null : frontMatter.ReviewedBy.Trim(),
+            html,
+            ShiftHeadings(html),
+            headings,
+            links,
+            file);
+        return new RenderResult(page, errors);
+    }
+
+    /// <summary>The slug a file gets when its front matter names none: its name, less a leading "NN-" ordering prefix.</summary>
+    public static string SlugFromFileName(string file)
+    {
+        var name = Path.GetFileNameWithoutExtension(file).ToLowerInvariant();
+        return OrderPrefix().Replace(name, string.Empty);
+    }
+
+    private static FrontMatter? ReadFrontMatter(MarkdownDocument document, string file, List<ContentError> errors)
+    {
+        var block = document.Descendants<YamlFrontMatterBlock>().FirstOrDefault();
+        if (block is null)
+        {
+            errors.Add(new ContentError(file, 1, "the file must start with front matter: a line '---', then 'title:' and 'description:', then '---'"));
+            return null;
+        }
+
+        // The block's lines exclude the '---' fences; Markdig lines are 0-based, so the YAML starts at Line + 2.
+        var (value, error) = FrontMatter.Parse(block.Lines.ToString(), file, block.Line + 2);
+        if (error is not null)
+        {
+            errors.Add(error);
+        }
+
+        return value;
+    }
+
+    private static int FrontMatterLine(MarkdownDocument document) =>
+        (document.Descendants<YamlFrontMatterBlock>().FirstOrDefault()?.Line ?? 0) + 1;
+
+    private static List<SiteLink> CheckLinks(MarkdownDocument document, string file, List<ContentError> errors)
+    {
+        var internalLinks = new List<SiteLink>();
+        foreach (var link in document.Descendants<LinkInline>())
+        {
+            var url = (link.Url ?? string.Empty).Trim();
+            var line = link.Line + 1;
+            var scheme = SchemeOf(url);
+            if (scheme is not null)
+            {
+                if (!SafeSchemes.Contains(scheme))
+                {
+                    errors.Add(new ContentError(file, line, $"link '{Shorten(url)}' is not allowed; links must start with https://, http://, mailto:, tel: or /"));
+                    link.Url = string.Empty;
+                }
+                else if (scheme is "http" or "https" && !link.IsImage)
+                {
+                    // Links that leave the site must not hand the new page a handle on ours.
+                    link.GetAttributes().AddProperty("rel", "noopener noreferrer");
+                }
+            }
+            else if (url.StartsWith("//", StringComparison.Ordinal))
+            {
+                errors.Add(new ContentError(file, line, $"link '{Shorten(url)}' has no scheme; write the full https:// address"));
+                link.Url = string.Empty;
+            }
+            else if (url.StartsWith('/'))
+            {
+                internalLinks.Add(new SiteLink(url, line));
+            }
+        }
+
+        return internalLinks;
+    }
+
+    private string RenderHtml(MarkdownDocument document)
+    {
+        using var writer = new StringWriter();
+        var renderer = new HtmlRenderer(writer);
+        _pipeline.Setup(renderer);
+        renderer.Render(document);
+        return writer.ToString();
+    }
+
+    // Safe as plain text substitution: the input is sanitized output in which raw HTML from staff was already escaped.
+    private static string ShiftHeadings(string html) =>
+        HeadingTag().Replace(html, m => $"<{m.Groups[1].Value}h{int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) + 1}");
+
+    private static string? SchemeOf(string url)
+    {
+        // Browsers ignore tabs, newlines and leading spaces inside a scheme ("java\tscript:"), so the check must too.
+        var match = SchemePattern().Match(Invisible().Replace(url, string.Empty));
+        return match.Success ? match.Groups[1].Value.ToLowerInvariant() : null;
+    }
+
+    private static string Shorten(string url) => url.Length <= 40 ? url : url[..40] + "…";
+
+    private static string PlainText(ContainerInline? inline)
+    {
+        if (inline is null)
+        {
+            return string.Empty;
+        }
+
+        var text = new System.Text.StringBuilder();
+        foreach (var child in inline.Descendants<LiteralInline>())
+        {
+            text.Append(child.Content);
+        }
+
+        foreach (var code in inline.Descendants<CodeInline>())
+        {
+            text.Append(code.Content);
+        }
+
+        return text.ToString().Trim();
+    }
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
+        var sanitizer = new HtmlSanitizer();
+        sanitizer.AllowedSchemes.Clear();
+        foreach (var scheme in SafeSchemes)
+        {
+            sanitizer.AllowedSchemes.Add(scheme);
+        }
+
+        sanitizer.AllowedAttributes.Add("id");
+        sanitizer.AllowedAttributes.Add("rel");
+        sanitizer.AllowDataAttributes = false;
+        return sanitizer;
+    }
+
+    [GeneratedRegex(@"^([a-zA-Z][a-zA-Z0-9+.\-]*):")]
+    private static partial Regex SchemePattern();
+
+    [GeneratedRegex(@"[\s\x00-\x1f]")]
+    private static partial Regex Invisible();
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex SlugPattern();
+
+    [GeneratedRegex(@"^\d+-")]
+    private static partial Regex OrderPrefix();
+
+    [GeneratedRegex(@"<(/?)h([1-5])\b")]
+    private static partial Regex HeadingTag();
+}
+
+/// <summary>The page, when the file is good enough to serve, and every problem found in it.</summary>
+public sealed record RenderResult(ContentPage? Page, IReadOnlyList<ContentError> Errors);

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace RelapseSite.Pages;
+
+/// <summary>
+/// The one page every failure ends on. It must not fail itself, so it needs nothing but the site's settings, and it
+/// accepts any method: a failed POST is re-executed here as a POST.
+/// </summary>
+[IgnoreAntiforgeryToken]
+[ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+public sealed class ErrorModel : PageModel
+{
+    public string Title { get; private set; } = "";
+
+    public string Explanation { get; private set; } = "";
+
+    public string Path { get; private set; } = "/error";
+
+    public void OnGet(int? code) => Describe(code);
+
+    public void OnPost(int? code) => Describe(code);
+
+    private void Describe(int? code)
+    {
+        // Reached directly (not re-executed), /error/404 still answers with its own status, never a 200.
+        var reExecuted = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null
+            || HttpContext.Features.Get<IExceptionHandlerPathFeature>() is not null;
+        var status = code ?? StatusCodes.Status500InternalServerError;
+        if (!reExecuted || code is null)
+        {
+            Response.StatusCode = status is >= 400 and <= 599 ? status : StatusCodes.Status404NotFound;
+        }
+
+        Path = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath ?? "/error";
+        (Title, Explanation) = Response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => ("We can't find that page", "The link may be old, or the address may have a typo. The guide and our phone line are still here for you."),
+            StatusCodes.Status400BadRequest => ("That didn't work", "Your browser sent something we could not read. Please go back and try again. If it keeps happening, please call us instead."),
+            StatusCodes.Status405MethodNotAllowed => ("That didn't work", "This page can't do that. Please go back and try again."),
+            StatusCodes.Status429TooManyRequests => ("Please wait a moment", "We got many tries from your connection in a short time. Please wait a minute and try again, or call us now."),
+            _ => ("Sorry, something went wrong on our side", "It is not your fault. Our team will look into it. Please try again in a few minutes."),
+        };
+    }
+}

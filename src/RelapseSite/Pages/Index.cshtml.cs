@@ -1,0 +1,12 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using RelapseSite.Content;
+
+namespace RelapseSite.Pages;
+
+/// <summary>The whole guide on one page, in order, with a table of contents.</summary>
+public sealed class IndexModel(ContentStore store) : PageModel
+{
+    public ContentSnapshot Snapshot { get; private set; } = ContentSnapshot.Empty;
+
+    public void OnGet() => Snapshot = store.Current;
+}

@@ -1,0 +1,62 @@
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace RelapseSite.Web;
+
+/// <summary>
+/// Serilog: readable lines for a developer, compact JSON lines on stdout everywhere else, levels from appsettings.
+/// Nothing personal is ever logged: the contact path logs inquiry ids only, and URLs carry no personal data.
+/// </summary>
+public static class SiteLogging
+{
+    private const string ReadableTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    public static Serilog.Core.Logger CreateBootstrapLogger()
+    {
+        var configuration = new LoggerConfiguration().MinimumLevel.Information().Enrich.FromLogContext();
+        return (IsDevelopment(Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT"))
+            ? configuration.WriteTo.Console(outputTemplate: ReadableTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            : configuration.WriteTo.Console(new CompactJsonFormatter())).CreateLogger();
+    }
+
+    public static WebApplicationBuilder AddSiteLogging(this WebApplicationBuilder builder)
+    {
+        var development = builder.Environment.IsDevelopment();
+
+        // preserveStaticLogger: each host (and each test host) gets its own pipeline; the static bootstrap logger stays as it is.
+        builder.Services.AddSerilog(
+            (services, logger) =>
+            {
+                logger.ReadFrom.Configuration(builder.Configuration)
+                    .ReadFrom.Services(services)
+                    .Enrich.FromLogContext();
+                if (development)
+                {
+                    logger.WriteTo.Console(outputTemplate: ReadableTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                }
+                else
+                {
+                    logger.WriteTo.Console(new CompactJsonFormatter());
+                }
+            },
+            preserveStaticLogger: true);
+        return builder;
+    }
+
+    /// <summary>One line per request: method, path (never the query), status and time. Health probes stay out.</summary>
+    public static WebApplication UseSiteRequestLogging(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.GetLevel = (context, _, exception) =>
+                exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+                : context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase) ? LogEventLevel.Verbose
+                : LogEventLevel.Information;
+        });
+        return app;
+    }
+
+    private static bool IsDevelopment(string? environment) =>
+        string.Equals(environment, Environments.Development, StringComparison.OrdinalIgnoreCase);
+}

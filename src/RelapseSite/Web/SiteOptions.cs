@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RelapseSite.Web;
+
+/// <summary>
+/// The center's name, phone number and address: the one place they are set. Every page's header, footer, crisis
+/// strip and structured data read them from here. Bound from the <c>Site</c> section.
+/// </summary>
+public sealed class SiteOptions
+{
+    public const string Section = "Site";
+
+    [Required(ErrorMessage = "Site:Name is required.")]
+    public string Name { get; set; } = "";
+
+    /// <summary>The number as people read it, for example "(855) 425-4846".</summary>
+    [Required(ErrorMessage = "Site:Phone is required.")]
+    public string Phone { get; set; } = "";
+
+    /// <summary>The same number for <c>tel:</c> links, in E.164 form, for example "+18554254846".</summary>
+    [Required(ErrorMessage = "Site:PhoneE164 is required.")]
+    [RegularExpression(@"^\+[1-9]\d{6,14}$", ErrorMessage = "Site:PhoneE164 must be in E.164 form, such as +18554254846.")]
+    public string PhoneE164 { get; set; } = "";
+
+    public string StreetAddress { get; set; } = "";
+
+    [Required(ErrorMessage = "Site:Locality is required (the city).")]
+    public string Locality { get; set; } = "";
+
+    [Required(ErrorMessage = "Site:Region is required (the state).")]
+    public string Region { get; set; } = "";
+
+    public string PostalCode { get; set; } = "";
+
+    [Required(ErrorMessage = "Site:Country is required.")]
+    public string Country { get; set; } = "US";
+
+    /// <summary>The public address of the site, for canonical links and the sitemap, for example "https://example.org".</summary>
+    [Required(ErrorMessage = "Site:BaseUrl is required.")]
+    [Url(ErrorMessage = "Site:BaseUrl must be an absolute http or https URL.")]
+    public string BaseUrl { get; set; } = "";
+
+    /// <summary>The home page's heading and title, above the whole guide.</summary>
+    [Required(ErrorMessage = "Site:HomeTitle is required.")]
+    public string HomeTitle { get; set; } = "";
+
+    /// <summary>The home page's meta description, for search results.</summary>
+    [Required(ErrorMessage = "Site:HomeDescription is required.")]
+    public string HomeDescription { get; set; } = "";
+
+    /// <summary>"Pompano Beach, FL": the one line people read.</summary>
+    public string CityLine => $"{Locality}, {Region}";
+
+    public string AbsoluteUrl(string path) => BaseUrl.TrimEnd('/') + path;
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Options;
+using RelapseSite.Contact;
+using RelapseSite.Content;
+
+namespace RelapseSite.Web;
+
+/// <summary>The whole site's wiring, grouped by concern. Program.cs calls <see cref="AddSite"/> and <see cref="UseSite"/>.</summary>
+public static class SiteSetup
+{
+    public static WebApplicationBuilder AddSite(this WebApplicationBuilder builder)
+    {
+        // Logging
+        builder.AddSiteLogging();
+
+        // The center's details, validated before the first request
+        builder.Services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<SiteOptions>>().Value);
+
+        // Markdown content, loaded once and watched
+        builder.Services.AddContent();
+
+        // Pages
+        builder.Services.AddRazorPages();
+
+        // The inquiry path
+        builder.AddContact();
+
+        return builder;
+    }
+
+    public static WebApplication UseSite(this WebApplication app)
+    {
+        // Friendly error pages: never a stack trace outside Development
+        app.UseSiteErrorPages();
+
+        // One log line per request
+        app.UseSiteRequestLogging();
+
+        // Static files, then pages and the contact controller
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseContact();
+        app.MapRazorPages();
+        app.MapContact();
+
+        return app;
+    }
+}
