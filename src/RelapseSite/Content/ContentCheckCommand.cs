@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace RelapseSite.Content;
 
 /// <summary>
@@ -11,7 +9,8 @@ public static class ContentCheckCommand
     public static int Run(IHost host, string[] args, TextWriter output)
     {
         var environment = host.Services.GetRequiredService<IHostEnvironment>();
-        var options = host.Services.GetRequiredService<IOptions<ContentOptions>>().Value;
+        // Read the setting without the start-up validator: a missing folder is a finding to print, not a crash.
+        var options = host.Services.GetRequiredService<IConfiguration>().GetSection(ContentOptions.Section).Get<ContentOptions>() ?? new();
         var root = args.Length > 0
             ? Path.GetFullPath(args[0])
             : options.ResolveRoot(environment.ContentRootPath);

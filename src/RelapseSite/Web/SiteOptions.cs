@@ -51,5 +51,11 @@ public sealed class SiteOptions
     /// <summary>"Pompano Beach, FL": the one line people read.</summary>
     public string CityLine => $"{Locality}, {Region}";
 
+    /// <summary>
+    /// The <c>tel:</c> link, for <c>Html.Raw</c>: Razor would encode the "+" as an entity. Safe because
+    /// <see cref="PhoneE164"/> is validated to digits after the plus.
+    /// </summary>
+    public string PhoneHref => "tel:" + PhoneE164;
+
     public string AbsoluteUrl(string path) => BaseUrl.TrimEnd('/') + path;
 }

@@ -16,6 +16,9 @@ public static class SiteSetup
         builder.Services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<SiteOptions>>().Value);
 
+        // Key ring for antiforgery tokens and the encrypted outbox
+        builder.AddSiteDataProtection();
+
         // Markdown content, loaded once and watched
         builder.Services.AddContent();
 

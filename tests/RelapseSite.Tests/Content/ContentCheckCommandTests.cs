@@ -1,0 +1,73 @@
+using System.Diagnostics;
+
+namespace RelapseSite.Tests.Content;
+
+/// <summary><c>check-content</c> as staff and CI run it: the real app, as a separate process.</summary>
+public sealed class ContentCheckCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("relapsesite-check-");
+
+    [Fact]
+    public async Task Good_content_passes_with_a_page_count()
+    {
+        var (exitCode, output) = await CheckContent(Path.Combine(SiteFactory.RepositoryRoot, "content"));
+
+        Assert.Equal(0, exitCode);
+        Assert.Matches(@"^\d+ pages OK$", output.Trim());
+    }
+
+    [Fact]
+    public async Task Bad_content_fails_and_names_each_file_and_line()
+    {
+        Write("guide/good.md", "---\ntitle: Good\ndescription: Fine.\n---\nSee [the missing page](/guide/missing).\n");
+        Write("guide/bad-yaml.md", "---\ntitle: Bad\ndescription: Fine.\nlast_reviewed: someday\n---\nText.\n");
+        Write("pages/no-title.md", "---\ndescription: Fine.\n---\nText.\n");
+
+        var (exitCode, output) = await CheckContent(_root.FullName);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("guide/bad-yaml.md:4: front matter:", output, StringComparison.Ordinal);
+        Assert.Contains("guide/good.md:5: link to '/guide/missing' goes to a page that does not exist", output, StringComparison.Ordinal);
+        Assert.Contains("pages/no-title.md:1: front matter: 'title' is required", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_folder_fails_and_names_the_folder()
+    {
+        var missing = Path.Combine(_root.FullName, "nowhere");
+
+        var (exitCode, output) = await CheckContent(missing);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(missing, output, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output)> CheckContent(string folder)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "RelapseSite.dll"));
+        start.ArgumentList.Add("check-content");
+        start.ArgumentList.Add(folder);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await output + await errors);
+    }
+
+    private void Write(string relative, string text)
+    {
+        var path = Path.Combine(_root.FullName, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+
+    public void Dispose() => _root.Delete(recursive: true);
+}

@@ -1,0 +1,97 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using RelapseSite.Content;
+using Serilog.Events;
+
+namespace RelapseSite.Tests.Content;
+
+/// <summary>Live edits through the real file watcher, seen through HTTP.</summary>
+public sealed class ContentStoreTests : IDisposable
+{
+    private readonly SiteFactory _site = new();
+
+    private const string Good = """
+        ---
+        title: Breathing exercises
+        description: A short exercise for hard moments.
+        order: 15
+        last_reviewed: 2026-11-01
+        ---
+        Breathe in for four counts.
+        """;
+
+    [Fact]
+    public async Task An_added_file_goes_live_and_a_deleted_file_disappears_without_a_restart()
+    {
+        var client = _site.CreateVisitor();
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/guide/breathing")).StatusCode);
+
+        var path = _site.WriteContent("guide/breathing.md", Good);
+        var added = await Eventually.Get(() => client.GetAsync("/guide/breathing"), r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(3));
+        var home = await client.GetStringAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        Assert.Contains("Breathe in for four counts.", await added.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("<section id=\"breathing\"", home, StringComparison.Ordinal);
+
+        File.Delete(path);
+        var deleted = await Eventually.Get(() => client.GetAsync("/guide/breathing"), r => r.StatusCode == HttpStatusCode.NotFound, TimeSpan.FromSeconds(3));
+
+        Assert.Equal(HttpStatusCode.NotFound, deleted.StatusCode);
+        Assert.DoesNotContain("<section id=\"breathing\"", await client.GetStringAsync("/"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_edit_is_live_within_a_second()
+    {
+        var client = _site.CreateVisitor();
+        _ = await client.GetStringAsync("/");
+        var path = Path.Combine(_site.ContentRoot, "guide", "warning-signs.md");
+
+        var started = DateTime.UtcNow;
+        File.WriteAllText(path, File.ReadAllText(path) + "\nA brand-new sentence from an editor.\n");
+        var html = await Eventually.Get(() => client.GetStringAsync("/guide/warning-signs"), h => h.Contains("brand-new sentence", StringComparison.Ordinal), TimeSpan.FromSeconds(3));
+        var elapsed = DateTime.UtcNow - started;
+
+        Assert.Contains("A brand-new sentence from an editor.", html, StringComparison.Ordinal);
+        // "About a second": the watcher debounce is 50 ms here; the slack is for a loaded CI machine.
+        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"the edit took {elapsed.TotalMilliseconds:0} ms to go live");
+    }
+
+    [Fact]
+    public async Task Bad_front_matter_keeps_the_last_good_page_and_reports_file_and_line()
+    {
+        var client = _site.CreateVisitor();
+        var path = Path.Combine(_site.ContentRoot, "guide", "warning-signs.md");
+        var before = await client.GetStringAsync("/guide/warning-signs");
+
+        File.WriteAllText(path, "---\ntitle: Warning signs\ndescription: [unclosed\nlast_reviewed: soon\n---\nBroken.\n");
+        var store = _site.Services.GetRequiredService<ContentStore>();
+        var snapshot = await Eventually.Get(() => Task.FromResult(store.Current), s => s.Errors.Count > 0, TimeSpan.FromSeconds(3));
+        var after = await client.GetAsync("/guide/warning-signs");
+
+        var error = Assert.Single(snapshot.Errors);
+        Assert.StartsWith("guide/warning-signs.md:", error.ToString(), StringComparison.Ordinal);
+        Assert.InRange(error.Line, 2, 5);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal(before, await after.Content.ReadAsStringAsync());
+        Assert.Contains(_site.Logs.Events, e => e.Level == LogEventLevel.Error && e.RenderMessage().Contains("guide/warning-signs.md:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_missing_title_is_reported_and_the_rest_of_the_site_keeps_serving()
+    {
+        var client = _site.CreateVisitor();
+        _ = await client.GetStringAsync("/");
+
+        _site.WriteContent("guide/untitled.md", "---\ndescription: No title here.\n---\nText.\n");
+        var store = _site.Services.GetRequiredService<ContentStore>();
+        var snapshot = await Eventually.Get(() => Task.FromResult(store.Current), s => s.Errors.Count > 0, TimeSpan.FromSeconds(3));
+
+        Assert.Contains(snapshot.Errors, e => e.ToString() == "guide/untitled.md:1: front matter: 'title' is required");
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/guide/untitled")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/guide/warning-signs")).StatusCode);
+    }
+
+    public void Dispose() => _site.Dispose();
+}

@@ -1,0 +1,139 @@
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+using RelapseSite.Content;
+
+namespace RelapseSite.Tests.Content;
+
+/// <summary>Staff Markdown is not trusted HTML: every hostile construct must come out inert.</summary>
+public sealed class MarkdownRendererTests
+{
+    private readonly MarkdownRenderer _renderer = new();
+
+    public static TheoryData<string> HostileBodies() => new()
+    {
+        "<script>alert(1)</script>",
+        "Text <script>alert(1)</script> inline",
+        "<img src=x onerror=alert(1)>",
+        "<div onclick=\"alert(1)\">click</div>",
+        "<iframe src=\"https://evil.example\"></iframe>",
+        "<a href=\"javascript:alert(1)\">x</a>",
+        "[click](javascript:alert(1))",
+        "[click](JaVaScRiPt:alert(1))",
+        "[click]( javascript:alert(1))",
+        "[click](<java\tscript:alert(1)>)",
+        "[click](&#106;avascript:alert(1))",
+        "[click](vbscript:msgbox(1))",
+        "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        "[click](DATA:text/html,<script>alert(1)</script>)",
+        "![img](javascript:alert(1))",
+        "![img](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+        "<javascript:alert(1)>",
+        "[ref]\n\n[ref]: javascript:alert(1)",
+        "<svg onload=alert(1)>",
+        "<style>body{display:none}</style>",
+        "<form action=\"https://evil.example\"><input></form>",
+        "[x](https://ok.example \"title\\\" onmouseover=\\\"alert(1)\")",
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileBodies))]
+    public void Hostile_markdown_is_neutralised(string body)
+    {
+        var result = _renderer.Render(Page(body), "guide/hostile.md", PageKind.Guide);
+
+        var html = Assert.IsType<ContentPage>(result.Page).Html;
+
+        // Judge the markup as a browser would parse it: escaped text such as "&lt;script&gt;" is harmless.
+        var document = new HtmlParser().ParseFragment(html, new HtmlParser().ParseDocument("").Body!);
+        var elements = document.SelectMany(n => n is IElement e ? e.DescendantsAndSelf<IElement>() : []).ToList();
+        Assert.DoesNotContain(elements, e => e.LocalName is "script" or "iframe" or "div" or "svg" or "style" or "form" or "input" or "object" or "embed");
+        Assert.DoesNotContain(elements.SelectMany(e => e.Attributes), a => a.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase));
+        foreach (var url in elements.SelectMany(e => e.Attributes).Where(a => a.Name is "href" or "src").Select(a => a.Value))
+        {
+            var scheme = new string(url.Where(c => !char.IsWhiteSpace(c) && !char.IsControl(c)).ToArray()).ToLowerInvariant();
+            Assert.False(scheme.StartsWith("javascript:", StringComparison.Ordinal) || scheme.StartsWith("vbscript:", StringComparison.Ordinal) || scheme.StartsWith("data:", StringComparison.Ordinal), $"unsafe URL survived: {url}");
+        }
+    }
+
+    [Theory]
+    [InlineData("[click](javascript:alert(1))")]
+    [InlineData("[click](JaVaScRiPt:alert(1))")]
+    [InlineData("[click](data:text/html,hi)")]
+    [InlineData("[click](//evil.example/path)")]
+    public void Unsafe_links_are_reported_with_the_file_and_line(string body)
+    {
+        var result = _renderer.Render(Page("Line one.\n\n" + body), "guide/hostile.md", PageKind.Guide);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("guide/hostile.md", error.File);
+        Assert.Equal(9, error.Line);
+        Assert.StartsWith("link ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[NIDA](https://nida.nih.gov/)", "href=\"https://nida.nih.gov/\"")]
+    [InlineData("[call](tel:+18554254846)", "href=\"tel:+18554254846\"")]
+    [InlineData("[mail](mailto:intake@example.org)", "href=\"mailto:intake@example.org\"")]
+    [InlineData("[form](/contact)", "href=\"/contact\"")]
+    [InlineData("[section](/guide/warning-signs#top)", "href=\"/guide/warning-signs#top\"")]
+    public void Safe_links_survive(string body, string expected)
+    {
+        var result = _renderer.Render(Page(body), "guide/safe.md", PageKind.Guide);
+
+        Assert.Empty(result.Errors);
+        Assert.Contains(expected, result.Page!.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Links_to_other_hosts_get_rel_noopener_and_site_links_do_not()
+    {
+        var result = _renderer.Render(Page("[NIDA](https://nida.nih.gov/) and [form](/contact)"), "guide/links.md", PageKind.Guide);
+
+        Assert.Contains("<a href=\"https://nida.nih.gov/\" rel=\"noopener noreferrer\">", result.Page!.Html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/contact\">", result.Page.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Raw_html_is_shown_as_text_not_markup()
+    {
+        var result = _renderer.Render(Page("Before <b>bold</b> after"), "guide/raw.md", PageKind.Guide);
+
+        Assert.Contains("&lt;b&gt;bold&lt;/b&gt;", result.Page!.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_home_page_copy_moves_every_heading_down_one_level()
+    {
+        var result = _renderer.Render(Page("## Step one\n\nText.\n\n### Detail\n\nMore."), "guide/steps.md", PageKind.Guide);
+
+        Assert.Contains("<h2 id=\"steps-step-one\">Step one</h2>", result.Page!.Html, StringComparison.Ordinal);
+        Assert.Contains("<h3 id=\"steps-step-one\">Step one</h3>", result.Page.HomeHtml, StringComparison.Ordinal);
+        Assert.Contains("<h4 id=\"steps-detail\">Detail</h4>", result.Page.HomeHtml, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("title: [unclosed\ndescription: x", 2)]
+    [InlineData("title: Fine\ndescription: Fine\nlast_reviewed: next week", 4)]
+    [InlineData("title: Fine\ndescription: Fine\ntittle: typo", 4)]
+    public void Bad_front_matter_names_the_line(string yaml, int line)
+    {
+        var result = _renderer.Render($"---\n{yaml}\n---\nBody.\n", "guide/bad.md", PageKind.Guide);
+
+        Assert.Null(result.Page);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(line, error.Line);
+        Assert.StartsWith($"guide/bad.md:{line}: front matter:", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_without_front_matter_is_rejected_with_advice()
+    {
+        var result = _renderer.Render("Just text.", "guide/plain.md", PageKind.Guide);
+
+        Assert.Null(result.Page);
+        Assert.Contains("must start with front matter", Assert.Single(result.Errors).Message, StringComparison.Ordinal);
+    }
+
+    private static string Page(string body) =>
+        $"---\ntitle: Test page\ndescription: A page for tests.\nlast_reviewed: 2026-11-01\n---\n\n{body}\n";
+}
