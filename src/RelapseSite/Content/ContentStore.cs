@@ -79,7 +79,9 @@ public sealed class ContentStore : IDisposable
             }
 
             _current = next;
-            _logger.LogInformation("Content version {Version} loaded: {PageCount} pages, {ErrorCount} errors", next.Version, next.PageCount, next.Errors.Count);
+            _logger.LogInformation(
+                "Content version {Version} loaded: {PageCount} pages, {RenderedCount} files rendered, {ErrorCount} errors",
+                next.Version, next.PageCount, _loader.LastRenderCount, next.Errors.Count);
         }
 
         Changed?.Invoke(_current);

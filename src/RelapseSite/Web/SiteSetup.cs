@@ -22,8 +22,10 @@ public static class SiteSetup
         // Markdown content, loaded once and watched
         builder.Services.AddContent();
 
-        // Pages
+        // Pages, the cache that serves them pre-rendered and pre-compressed, and fingerprinted static files
         builder.Services.AddRazorPages();
+        builder.Services.AddPageCache();
+        builder.AddStaticAssets();
 
         // The inquiry path
         builder.AddContact();
@@ -39,11 +41,12 @@ public static class SiteSetup
         // One log line per request
         app.UseSiteRequestLogging();
 
-        // Static files, then pages and the contact controller
-        app.UseStaticFiles();
+        // Static files (fingerprinted, pre-compressed), cached pages, then pages and the contact controller
         app.UseRouting();
         app.UseContact();
-        app.MapRazorPages();
+        app.UsePageCache();
+        app.MapStaticAssets();
+        app.MapRazorPages().WithStaticAssets();
         app.MapContact();
 
         return app;

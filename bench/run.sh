@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Usage: bench/run.sh            (see bench/README.md)
+# Publishes the site (Release), serves it in Production next to nginx serving the very same bytes, and measures
+# both with wrk, alternating servers. Then measures start-up and live reload with 1,000 content files.
+# Stops everything it started, by PID, on any exit. Not part of `dotnet test`.
+#
+# Settings (environment): SAMPLES (3), DURATION (wrk seconds per sample, 5), CONNECTIONS (16),
+# ENCODING (identity | br: what wrk asks for; nginx then serves the site's Brotli bytes), SECTION (warning-signs),
+# SKIP_PUBLISH=1 (reuse the last publish in bench/out/app), FILES (1000).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+samples=${SAMPLES:-3}
+duration=${DURATION:-5}
+connections=${CONNECTIONS:-16}
+encoding=${ENCODING:-identity}
+section=${SECTION:-warning-signs}
+files=${FILES:-1000}
+out="$repo/bench/out"
+app="$out/app"
+work=$(mktemp -d /tmp/relapse-bench.XXXXXX)
+site_port=$((20000 + RANDOM % 10000))
+nginx_port=$((site_port + 1))
+pids=()
+
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -f "$work/nginx.pid" ]; then kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for tool in wrk nginx curl dotnet; do
+  command -v "$tool" >/dev/null || { echo "bench: '$tool' is missing (apt-get install -y wrk nginx curl)" >&2; exit 1; }
+done
+
+now_ms() { date +%s%3N; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+status_of() { curl -s -o /dev/null -w '%{http_code}' "$@" || true; }
+
+# wait_for_200 URL PID: milliseconds from now until URL answers 200; fails if PID dies first.
+wait_for_200() {
+  local url=$1 pid=$2 start
+  start=$(now_ms)
+  until [ "$(status_of "$url")" = 200 ]; do
+    kill -0 "$pid" 2>/dev/null || { echo "bench: the site exited; its log:" >&2; tail -n 20 "$work/site.log" >&2; exit 1; }
+    [ $(($(now_ms) - start)) -lt 30000 ] || { echo "bench: no 200 from $url in 30 s" >&2; exit 1; }
+    sleep 0.01
+  done
+}
+
+# start_site CONTENT_ROOT: starts the published site in Production, sets site_pid and startup_ms (process start to first 200).
+start_site() {
+  local content=$1 start
+  mkdir -p "$work/data"
+  start=$(now_ms)
+  (
+    cd "$app"
+    export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$site_port" \
+      Content__Root="$content" Site__BaseUrl="http://127.0.0.1:$site_port" \
+      DataProtection__KeysPath="$work/data/keys" Mail__PickupDirectory="$work/data/mail" Outbox__Path="$work/data/outbox.db"
+    exec dotnet RelapseSite.dll
+  ) >"$work/site.log" 2>&1 &
+  site_pid=$!
+  pids+=("$site_pid")
+  wait_for_200 "http://127.0.0.1:$site_port/guide/$section" "$site_pid"
+  startup_ms=$(($(now_ms) - start))
+}
+
+stop_site() {
+  kill "$site_pid" 2>/dev/null || true
+  wait "$site_pid" 2>/dev/null || true
+}
+
+# load URL: runs wrk once, prints "req/s p99_ms".
+load() {
+  local headers=()
+  [ "$encoding" = identity ] || headers=(-H "Accept-Encoding: $encoding")
+  wrk -t1 -c"$connections" -d"${duration}s" --latency "${headers[@]}" "$1" | awk '
+    /^Requests\/sec:/ { rps = $2 }
+    /^ +99%/ { v = $2; unit = v; gsub(/[0-9.]/, "", unit); sub(/[a-z]+$/, "", v)
+               p99 = unit == "us" ? v / 1000 : unit == "s" ? v * 1000 : v }
+    /Non-2xx/ { bad = 1 }
+    END { if (bad) { print "bench: non-2xx responses under load" > "/dev/stderr"; exit 1 } printf "%.0f %.2f\n", rps, p99 }'
+}
+
+echo "== Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [ "${SKIP_PUBLISH:-0}" != 1 ] || [ ! -f "$app/RelapseSite.dll" ]; then
+  echo "== Publishing Release to bench/out/app"
+  rm -rf "$app"
+  dotnet publish "$repo/src/RelapseSite/RelapseSite.csproj" -c Release -o "$app" --nologo -v quiet >"$work/publish.log" 2>&1 \
+    || { cat "$work/publish.log" >&2; exit 1; }
+fi
+
+echo "== Site and nginx, ${samples} alternating samples of wrk -t1 -c${connections} -d${duration}s, Accept-Encoding: ${encoding}"
+cp -r "$repo/content" "$work/content"
+start_site "$work/content"
+echo "first 200 after process start: ${startup_ms} ms"
+
+# nginx serves exactly what the site returned, saved to files at the same paths.
+www="$work/www"
+mkdir -p "$www/guide"
+curl_encoding=()
+[ "$encoding" = identity ] || curl_encoding=(-H "Accept-Encoding: $encoding")
+curl -sf "${curl_encoding[@]}" -o "$www/index.html" "http://127.0.0.1:$site_port/"
+curl -sf "${curl_encoding[@]}" -o "$www/guide/$section" "http://127.0.0.1:$site_port/guide/$section"
+content_encoding=""
+[ "$encoding" = identity ] || content_encoding="add_header Content-Encoding $encoding;"
+cat >"$work/nginx.conf" <<EOF
+user root;
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  default_type text/html;
+  charset utf-8;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $www;
+    location / { $content_encoding try_files \$uri \$uri/index.html =404; }
+  }
+}
+EOF
+nginx -c "$work/nginx.conf" -e "$work/nginx-error.log"
+
+for path in / "/guide/$section"; do
+  site_bytes=$(curl -s "${curl_encoding[@]}" -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$site_port$path")
+  nginx_bytes=$(curl -s "${curl_encoding[@]}" -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$nginx_port$path")
+  [ "$site_bytes" = "$nginx_bytes" ] || { echo "bench: $path differs: site '$site_bytes', nginx '$nginx_bytes' (status bytes)" >&2; exit 1; }
+  echo "$path: 200, ${site_bytes#* } bytes from both"
+done
+
+# Warm both servers (JIT tiers, connection pools) before the samples count.
+for path in / "/guide/$section"; do
+  duration=2 load "http://127.0.0.1:$site_port$path" >/dev/null
+  duration=2 load "http://127.0.0.1:$nginx_port$path" >/dev/null
+done
+
+declare -A results
+for ((s = 1; s <= samples; s++)); do
+  for path in "/guide/$section" /; do
+    for server in nginx site; do
+      port=$([ "$server" = site ] && echo "$site_port" || echo "$nginx_port")
+      results[$server$path]+="$(load "http://127.0.0.1:$port$path")"$'\n'
+    done
+  done
+done
+rss_after=$(rss_mb "$site_pid")
+
+printf '\n%-26s %12s %12s %8s %10s %10s\n' page "site req/s" "nginx req/s" ratio "site p99" "nginx p99"
+for path in "/guide/$section" /; do
+  site_rps=$(printf '%s' "${results[site$path]}" | awk 'NF { print $1 }' | median)
+  nginx_rps=$(printf '%s' "${results[nginx$path]}" | awk 'NF { print $1 }' | median)
+  site_p99=$(printf '%s' "${results[site$path]}" | awk 'NF { print $2 }' | median)
+  nginx_p99=$(printf '%s' "${results[nginx$path]}" | awk 'NF { print $2 }' | median)
+  printf '%-26s %12.0f %12.0f %8.2f %8.2fms %8.2fms\n' "$path" "$site_rps" "$nginx_rps" "$(echo "$site_rps $nginx_rps" | awk '{ print $1 / $2 }')" "$site_p99" "$nginx_p99"
+  echo "  samples site:  $(printf '%s' "${results[site$path]}" | awk 'NF { printf "%s/%sms ", $1, $2 }')"
+  echo "  samples nginx: $(printf '%s' "${results[nginx$path]}" | awk 'NF { printf "%s/%sms ", $1, $2 }')"
+done
+echo "site RSS after load: ${rss_after} MB"
+
+# What a phone downloads for the home page: the HTML and the stylesheet it links, each as Brotli if the site offers it.
+home_br=$(curl -s -H 'Accept-Encoding: br' -D "$work/home.h" -o "$work/home.br" -w '%{size_download}' "http://127.0.0.1:$site_port/")
+css_path=$(curl -s "http://127.0.0.1:$site_port/" | grep -o '<link rel="stylesheet" href="[^"]*"' | sed 's/.*href="//; s/"$//' | sed 's/&amp;/\&/g')
+css_br=$(curl -s -H 'Accept-Encoding: br' -D "$work/css.h" -o /dev/null -w '%{size_download}' "http://127.0.0.1:$site_port$css_path")
+home_enc=$(awk -F': ' 'tolower($1) == "content-encoding" { print $2 }' "$work/home.h" | tr -d '\r')
+css_enc=$(awk -F': ' 'tolower($1) == "content-encoding" { print $2 }' "$work/css.h" | tr -d '\r')
+css_cache=$(awk -F': ' 'tolower($1) == "cache-control" { print $2 }' "$work/css.h" | tr -d '\r')
+echo "home page for a phone (Accept-Encoding: br): HTML ${home_br} B (${home_enc:-identity}) + CSS ${css_br} B (${css_enc:-identity}) = $((home_br + css_br)) B"
+echo "  stylesheet: $css_path, Cache-Control: ${css_cache:-none}"
+stop_site
+kill "$(cat "$work/nginx.pid")"
+rm -f "$work/nginx.pid"
+
+echo
+echo "== ${files} content files"
+"$repo/bench/generate-content.sh" "$work/many" "$files"
+start_site "$work/many"
+echo "first 200 of /guide/$section after process start: ${startup_ms} ms"
+home_start=$(now_ms)
+curl -sf -o "$work/many-home.html" "http://127.0.0.1:$site_port/"
+echo "then / (all $((files - 1)) guide sections on one page, $(stat -c %s "$work/many-home.html") B): $(($(now_ms) - home_start)) ms"
+
+# Edit one file and time until the site serves the change.
+marker="bench-edit-$RANDOM$RANDOM"
+edited="$work/many/guide/topic-0500.md"
+start=$(now_ms)
+printf '\nEdited by the benchmark: %s.\n' "$marker" >>"$edited"
+until curl -s "http://127.0.0.1:$site_port/guide/topic-0500" | grep -q "$marker"; do
+  [ $(($(now_ms) - start)) -lt 10000 ] || { echo "bench: the edit was not live within 10 s" >&2; exit 1; }
+  sleep 0.01
+done
+echo "one-file edit live after: $(($(now_ms) - start)) ms"
+sleep 0.3
+echo "reload log: $(grep '"Content version' "$work/site.log" | tail -n 1)"
+echo "RSS: $(rss_mb "$site_pid") MB"
+stop_site

@@ -1,0 +1,169 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+
+namespace RelapseSite.Web;
+
+/// <summary>
+/// Serves <see cref="CachedPageAttribute"/> pages from <see cref="PageCache"/>. A hit writes stored bytes and ends the
+/// request; a miss lets the page render into a buffer, stores the result with its gzip and Brotli forms, and answers
+/// from the stored copy, so a miss and a hit send the same headers. It sits after routing (it keys on the endpoint) and
+/// after everything that sets headers on every response, which therefore still runs for hits.
+/// </summary>
+public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, ILogger<PageCacheMiddleware> logger)
+{
+    private static readonly StringValues NoCache = "no-cache";
+    private static readonly StringValues VaryByCoding = HeaderNames.AcceptEncoding;
+
+    /// <summary>Headers the server computes per response; they are never stored or replayed.</summary>
+    private static readonly HashSet<string> Transport = new(StringComparer.OrdinalIgnoreCase)
+    {
+        HeaderNames.ContentLength, HeaderNames.Date, HeaderNames.Server, HeaderNames.TransferEncoding, HeaderNames.Connection,
+    };
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var endpoint = context.GetEndpoint();
+        var method = context.Request.Method;
+        if (endpoint?.Metadata.GetMetadata<CachedPageAttribute>() is null || !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method)))
+        {
+            return next(context);
+        }
+
+        var version = cache.ContentVersion;
+        var key = new PageCache.Key(endpoint, RouteKey(context.Request.RouteValues));
+        var generation = cache.For(version);
+        return generation is not null && generation.Pages.TryGetValue(key, out var page)
+            ? WriteAsync(context, page)
+            : RenderAndStoreAsync(context, key, version);
+    }
+
+    private async Task RenderAndStoreAsync(HttpContext context, PageCache.Key key, long version)
+    {
+        var response = context.Response;
+        var before = response.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
+        var originalBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        using var buffer = new MemoryStream();
+        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffer));
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Features.Set(originalBody);
+        }
+
+        var headers = HeadersSetByThePage(response.Headers, before);
+        if (response.StatusCode != StatusCodes.Status200OK || !IsStorable(headers))
+        {
+            // Not a page we may share (a 404 for an unknown slug, a cookie, no-store): send it as it was rendered.
+            if (buffer.Length > 0)
+            {
+                await response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
+            }
+
+            return;
+        }
+
+        if (!response.Headers.ContainsKey(HeaderNames.CacheControl))
+        {
+            // Browsers may keep the page but must ask again (a cheap 304), so an edit reaches them at once.
+            headers.Add(new(HeaderNames.CacheControl, NoCache));
+        }
+
+        var page = new CachedResponse(buffer.ToArray(), headers);
+        if (cache.For(version) is { } generation)
+        {
+            page = generation.Pages.GetOrAdd(key, page);
+        }
+        else
+        {
+            logger.LogDebug("Content changed while {Path} rendered; not storing it", context.Request.Path);
+        }
+
+        await WriteAsync(context, page);
+    }
+
+    private static async Task WriteAsync(HttpContext context, CachedResponse page)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var coding = ContentCodings.Negotiate(request.Headers.AcceptEncoding.ToString());
+        var etag = page.ETag(coding);
+
+        response.StatusCode = StatusCodes.Status200OK;
+        foreach (var (name, value) in page.Headers)
+        {
+            response.Headers[name] = value;
+        }
+
+        var vary = response.Headers.Vary;
+        response.Headers.Vary = vary.Count == 0 ? VaryByCoding : StringValues.Concat(vary, VaryByCoding);
+        response.Headers.ETag = etag;
+        if (ContentCodings.HeaderValue(coding) is { } encoding)
+        {
+            response.Headers.ContentEncoding = encoding;
+        }
+
+        if (request.Headers.IfNoneMatch.Count > 0 && Matches(request.Headers.IfNoneMatch, etag.ToString()))
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+
+        var body = page.Body(coding);
+        response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(request.Method))
+        {
+            await response.BodyWriter.WriteAsync(body, context.RequestAborted);
+        }
+    }
+
+    /// <summary>Weak comparison, as RFC 9110 asks for If-None-Match: a match ignores the W/ prefix; "*" matches any.</summary>
+    private static bool Matches(StringValues ifNoneMatch, string etag)
+    {
+        return EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags)
+            && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.AsSpan().SequenceEqual(etag));
+    }
+
+    private static List<KeyValuePair<string, StringValues>> HeadersSetByThePage(IHeaderDictionary now, Dictionary<string, StringValues> before)
+    {
+        return [.. now.Where(h => !Transport.Contains(h.Key) && !(before.TryGetValue(h.Key, out var old) && old == h.Value))];
+    }
+
+    private static bool IsStorable(List<KeyValuePair<string, StringValues>> headers)
+    {
+        foreach (var (name, value) in headers)
+        {
+            // A cookie is someone's; no-store or private is a page saying it is per visitor (antiforgery sets both).
+            if (name.Equals(HeaderNames.SetCookie, StringComparison.OrdinalIgnoreCase)
+                || name.Equals(HeaderNames.ContentEncoding, StringComparison.OrdinalIgnoreCase)
+                || (name.Equals(HeaderNames.CacheControl, StringComparison.OrdinalIgnoreCase)
+                    && value.Any(v => v is not null && (v.Contains("no-store", StringComparison.OrdinalIgnoreCase) || v.Contains("private", StringComparison.OrdinalIgnoreCase)))))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The route values (not the page name, which the endpoint already fixes) as one string; no allocation for one value.</summary>
+    private static string? RouteKey(RouteValueDictionary values)
+    {
+        string? key = null;
+        foreach (var (name, value) in values)
+        {
+            if (name is "page" or "action" or "controller")
+            {
+                continue;
+            }
+
+            var text = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+            key = key is null ? text : string.Concat(key, "\u001f", text);
+        }
+
+        return key;
+    }
+}

@@ -1,0 +1,32 @@
+namespace RelapseSite.Web;
+
+/// <summary>
+/// wwwroot through <c>MapStaticAssets</c>: the build fingerprints every file (<c>site.{hash}.css</c>) and publish
+/// pre-compresses it (Brotli and gzip), so a request costs a lookup and a file write. The layout's links resolve to the
+/// fingerprinted names, which are served with a one-year <c>max-age</c> and <c>immutable</c>; the plain names stay
+/// valid with <c>no-cache</c> and an ETag.
+/// </summary>
+public static class StaticAssets
+{
+    private const string ReloadAtRuntime = "ReloadStaticAssetsAtRuntime";
+
+    public static WebApplicationBuilder AddStaticAssets(this WebApplicationBuilder builder)
+    {
+        if (builder.Environment.IsDevelopment())
+        {
+            return builder;
+        }
+
+        // Outside Development, serve as a published app does, even from a build (the test host, `dotnet run -e
+        // Production`): find the compressed copies the build keeps under obj/, and keep the one-year headers, which
+        // the framework otherwise swaps for no-cache whenever it runs from a build, to support editing wwwroot live.
+        // A published app has no build manifest, so for it both lines change nothing.
+        builder.WebHost.UseStaticWebAssets();
+        if (builder.Configuration[ReloadAtRuntime] is null)
+        {
+            builder.Configuration.AddInMemoryCollection([new(ReloadAtRuntime, "false")]);
+        }
+
+        return builder;
+    }
+}
