@@ -37,7 +37,9 @@ public static class SiteLogging
                 }
                 else
                 {
-                    logger.WriteTo.Console(new CompactJsonFormatter());
+                    // One background thread writes to stdout, so requests never queue on the console's lock; when the
+                    // buffer is full, requests wait rather than lose log lines.
+                    logger.WriteTo.Async(sink => sink.Console(new CompactJsonFormatter()), blockWhenFull: true);
                 }
             },
             preserveStaticLogger: true);
@@ -49,6 +51,9 @@ public static class SiteLogging
     {
         app.UseSerilogRequestLogging(options =>
         {
+            // The site's own logger (sinks and levels from configuration). Left unset, the middleware would write
+            // through the static bootstrap logger, bypassing both, and build a new context logger per request.
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.GetLevel = (context, _, exception) =>
                 exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase) ? LogEventLevel.Verbose

@@ -45,6 +45,10 @@ public static class SiteSetup
         app.UseRouting();
         app.UseContact();
         app.UsePageCache();
+
+        // Razor Pages registers both; named here, they run after the page cache instead of ahead of everything.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapStaticAssets();
         app.MapRazorPages().WithStaticAssets();
         app.MapContact();

@@ -73,6 +73,25 @@ public sealed class CachingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cache_hit_is_still_logged_with_path_status_and_time()
+    {
+        var client = _site.CreateVisitor();
+
+        _ = await client.GetAsync("/guide/warning-signs");
+        _ = await client.GetAsync("/guide/warning-signs");
+
+        var lines = _site.Logs.Events
+            .Where(e => e.Properties.TryGetValue("RequestPath", out var p) && p.ToString() == "\"/guide/warning-signs\"")
+            .ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, e =>
+        {
+            Assert.Equal("200", e.Properties["StatusCode"].ToString());
+            Assert.True(e.Properties.ContainsKey("Elapsed"));
+        });
+    }
+
+    [Fact]
     public async Task The_contact_page_is_never_stored()
     {
         var client = _site.CreateVisitor();
