@@ -6,7 +6,7 @@
 #
 # Settings (environment): SAMPLES (3), DURATION (wrk seconds per sample, 5), CONNECTIONS (16),
 # ENCODING (identity | br: what wrk asks for; nginx then serves the site's Brotli bytes), SECTION (warning-signs),
-# SKIP_PUBLISH=1 (reuse the last publish in bench/out/app), FILES (1000).
+# SKIP_PUBLISH=1 (reuse the last publish in bench/out/app), FILES (1000; 0 skips that part).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,6 +39,8 @@ done
 now_ms() { date +%s%3N; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+# "anon 40, file 81, shmem 23": heap and native memory, mapped assemblies, JIT'd code (double-mapped).
+rss_parts() { awk '/^Rss(Anon|File|Shmem):/ { sub(/^Rss/, "", $1); sub(/:$/, "", $1); printf "%s%s %.0f", sep, tolower($1), $2 / 1024; sep = ", " }' "/proc/$1/status"; }
 status_of() { curl -s -o /dev/null -w '%{http_code}' "$@" || true; }
 
 # wait_for_200 URL PID: milliseconds from now until URL answers 200; fails if PID dies first.
@@ -117,7 +119,8 @@ pid $work/nginx.pid;
 error_log $work/nginx-error.log;
 events { worker_connections 1024; }
 http {
-  access_log off;
+  # As Debian ships it: every request goes to the access log, as every request to the site goes to its log.
+  access_log $work/nginx-access.log;
   sendfile on;
   tcp_nopush on;
   keepalive_requests 1000000;
@@ -154,7 +157,7 @@ for ((s = 1; s <= samples; s++)); do
     done
   done
 done
-rss_after=$(rss_mb "$site_pid")
+rss_after="$(rss_mb "$site_pid") MB ($(rss_parts "$site_pid") MB)"
 
 printf '\n%-26s %12s %12s %8s %10s %10s\n' page "site req/s" "nginx req/s" ratio "site p99" "nginx p99"
 for path in "/guide/$section" /; do
@@ -166,7 +169,7 @@ for path in "/guide/$section" /; do
   echo "  samples site:  $(printf '%s' "${results[site$path]}" | awk 'NF { printf "%s/%sms ", $1, $2 }')"
   echo "  samples nginx: $(printf '%s' "${results[nginx$path]}" | awk 'NF { printf "%s/%sms ", $1, $2 }')"
 done
-echo "site RSS after load: ${rss_after} MB"
+echo "site RSS after load: ${rss_after}"
 
 # What a phone downloads for the home page: the HTML and the stylesheet it links, each as Brotli if the site offers it.
 home_br=$(curl -s -H 'Accept-Encoding: br' -D "$work/home.h" -o "$work/home.br" -w '%{size_download}' "http://127.0.0.1:$site_port/")
@@ -181,6 +184,7 @@ stop_site
 kill "$(cat "$work/nginx.pid")"
 rm -f "$work/nginx.pid"
 
+[ "$files" -gt 0 ] || exit 0
 echo
 echo "== ${files} content files"
 "$repo/bench/generate-content.sh" "$work/many" "$files"
@@ -202,5 +206,5 @@ done
 echo "one-file edit live after: $(($(now_ms) - start)) ms"
 sleep 0.3
 echo "reload log: $(grep '"Content version' "$work/site.log" | tail -n 1)"
-echo "RSS: $(rss_mb "$site_pid") MB"
+echo "RSS: $(rss_mb "$site_pid") MB ($(rss_parts "$site_pid") MB)"
 stop_site

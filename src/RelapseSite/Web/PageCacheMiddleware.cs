@@ -44,10 +44,14 @@ public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, I
         var before = response.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
         var originalBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         using var buffer = new MemoryStream();
-        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffer));
+        var capture = new StreamResponseBodyFeature(buffer);
+        context.Features.Set<IHttpResponseBodyFeature>(capture);
         try
         {
             await next(context);
+
+            // Flushes anything written through the PipeWriter rather than the Stream into the buffer.
+            await capture.CompleteAsync();
         }
         finally
         {

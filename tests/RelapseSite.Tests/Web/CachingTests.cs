@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -210,6 +211,33 @@ public sealed class CachingTests : IDisposable
         Assert.Equal(expectedRenders, renders);
         Assert.All(bodies, b => Assert.Equal("<p>Per visitor?</p>", b));
         Assert.Equal(expectedRenders == 1, cache.Current!.Pages.Keys.Any(k => k.Endpoint == endpoint));
+    }
+
+    [Fact]
+    public async Task A_page_written_through_the_pipe_writer_is_stored_whole()
+    {
+        var cache = Cache();
+        var middleware = new PageCacheMiddleware(
+            context =>
+            {
+                context.Response.ContentType = "text/html; charset=utf-8";
+                context.Response.BodyWriter.Write("<p>Unflushed</p>"u8);
+                return Task.CompletedTask;
+            },
+            cache,
+            NullLogger<PageCacheMiddleware>.Instance);
+        var endpoint = new Endpoint(null, new EndpointMetadataCollection(new CachedPageAttribute()), "a pipe-writing page");
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.SetEndpoint(endpoint);
+        var body = new MemoryStream();
+        context.Response.Body = body;
+
+        await middleware.InvokeAsync(context);
+
+        Assert.Equal("<p>Unflushed</p>", System.Text.Encoding.UTF8.GetString(body.ToArray()));
+        var stored = cache.Current!.Pages.Single(p => p.Key.Endpoint == endpoint).Value;
+        Assert.Equal("<p>Unflushed</p>"u8.ToArray(), stored.Body(ContentCoding.Identity));
     }
 
     public void Dispose() => _site.Dispose();
