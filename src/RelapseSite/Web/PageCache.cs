@@ -86,5 +86,8 @@ public sealed class PageCache(ContentStore store)
         public long Version { get; } = version;
 
         public ConcurrentDictionary<Key, CachedResponse> Pages { get; } = new();
+
+        /// <summary>Pages being rendered right now; other requests for them wait instead of rendering them again.</summary>
+        public ConcurrentDictionary<Key, Task<CachedResponse?>> Filling { get; } = new();
     }
 }

@@ -33,12 +33,63 @@ public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, I
         var version = cache.ContentVersion;
         var key = new PageCache.Key(endpoint, RouteKey(context.Request.RouteValues));
         var generation = cache.For(version);
-        return generation is not null && generation.Pages.TryGetValue(key, out var page)
-            ? WriteAsync(context, page)
-            : RenderAndStoreAsync(context, key, version);
+        return generation is null ? RenderAndWriteAsync(context, key, version)
+            : generation.Pages.TryGetValue(key, out var page) ? WriteAsync(context, page)
+            : FillAsync(context, generation, key);
     }
 
-    private async Task RenderAndStoreAsync(HttpContext context, PageCache.Key key, long version)
+    private async Task RenderAndWriteAsync(HttpContext context, PageCache.Key key, long version)
+    {
+        if (await RenderAsync(context, key, version) is { } page)
+        {
+            await WriteAsync(context, page);
+        }
+    }
+
+    /// <summary>
+    /// One request renders a missing page; requests for it that arrive meanwhile wait for that copy. Without this, the
+    /// first moments after an edit would render a big page once per waiting visitor, all at the same time.
+    /// </summary>
+    private async Task FillAsync(HttpContext context, PageCache.Generation generation, PageCache.Key key)
+    {
+        var filled = new TaskCompletionSource<CachedResponse?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var filling = generation.Filling.GetOrAdd(key, filled.Task);
+        if (filling != filled.Task)
+        {
+            // Someone else is rendering it. If that ends in nothing storable (a 404, a cookie), render our own.
+            if (await filling.WaitAsync(context.RequestAborted) is { } page)
+            {
+                await WriteAsync(context, page);
+                return;
+            }
+
+            await RenderAndWriteAsync(context, key, generation.Version);
+            return;
+        }
+
+        CachedResponse? rendered = null;
+        try
+        {
+            rendered = await RenderAsync(context, key, generation.Version);
+        }
+        finally
+        {
+            // Released before this request writes its own copy, so a slow client never holds the others up.
+            filled.SetResult(rendered);
+            generation.Filling.TryRemove(new(key, filled.Task));
+        }
+
+        if (rendered is not null)
+        {
+            await WriteAsync(context, rendered);
+        }
+    }
+
+    /// <summary>
+    /// Renders the page into a buffer. A page that may be shared is stored and returned, for the caller to send; any
+    /// other response is sent as rendered, and the result is null.
+    /// </summary>
+    private async Task<CachedResponse?> RenderAsync(HttpContext context, PageCache.Key key, long version)
     {
         var response = context.Response;
         var before = response.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
@@ -67,7 +118,7 @@ public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, I
                 await response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
             }
 
-            return;
+            return null;
         }
 
         if (!response.Headers.ContainsKey(HeaderNames.CacheControl))
@@ -86,7 +137,7 @@ public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, I
             logger.LogDebug("Content changed while {Path} rendered; not storing it", context.Request.Path);
         }
 
-        await WriteAsync(context, page);
+        return page;
     }
 
     private static async Task WriteAsync(HttpContext context, CachedResponse page)

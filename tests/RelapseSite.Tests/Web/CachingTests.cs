@@ -240,6 +240,41 @@ public sealed class CachingTests : IDisposable
         Assert.Equal("<p>Unflushed</p>"u8.ToArray(), stored.Body(ContentCoding.Identity));
     }
 
+    [Fact]
+    public async Task Visitors_who_ask_for_a_missing_page_at_the_same_time_share_one_render()
+    {
+        var renders = 0;
+        var release = new TaskCompletionSource();
+        var middleware = new PageCacheMiddleware(
+            async context =>
+            {
+                Interlocked.Increment(ref renders);
+                await release.Task;
+                context.Response.ContentType = "text/html; charset=utf-8";
+                await context.Response.WriteAsync("<p>Rendered once</p>");
+            },
+            Cache(),
+            NullLogger<PageCacheMiddleware>.Instance);
+        var endpoint = new Endpoint(null, new EndpointMetadataCollection(new CachedPageAttribute()), "a slow page");
+        var visitors = Enumerable.Range(0, 8).Select(_ =>
+        {
+            var context = new DefaultHttpContext();
+            context.Request.Method = "GET";
+            context.SetEndpoint(endpoint);
+            context.Response.Body = new MemoryStream();
+            return context;
+        }).ToList();
+
+        var requests = visitors.Select(middleware.InvokeAsync).ToList();
+        await Task.Delay(100);
+        release.SetResult();
+        await Task.WhenAll(requests);
+
+        Assert.Equal(1, renders);
+        Assert.All(visitors, v => Assert.Equal("<p>Rendered once</p>", System.Text.Encoding.UTF8.GetString(((MemoryStream)v.Response.Body).ToArray())));
+        Assert.All(visitors, v => Assert.Equal(200, v.Response.StatusCode));
+    }
+
     public void Dispose() => _site.Dispose();
 
     private PageCache Cache() => _site.Services.GetRequiredService<PageCache>();
