@@ -92,9 +92,9 @@ load() {
 echo "== Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [ "${SKIP_PUBLISH:-0}" != 1 ] || [ ! -f "$app/RelapseSite.dll" ]; then
-  echo "== Publishing Release to bench/out/app"
+  echo "== Publishing Release (ReadyToRun for this machine's runtime) to bench/out/app"
   rm -rf "$app"
-  dotnet publish "$repo/src/RelapseSite/RelapseSite.csproj" -c Release -o "$app" --nologo -v quiet >"$work/publish.log" 2>&1 \
+  dotnet publish "$repo/src/RelapseSite/RelapseSite.csproj" -c Release --use-current-runtime -o "$app" --nologo -v quiet >"$work/publish.log" 2>&1 \
     || { cat "$work/publish.log" >&2; exit 1; }
 fi
 
