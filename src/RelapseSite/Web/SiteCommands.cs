@@ -11,6 +11,7 @@ public static class SiteCommands
     private static readonly Dictionary<string, Func<WebApplication, string[], Task<int>>> Commands = new(StringComparer.Ordinal)
     {
         ["check-content"] = (app, args) => Task.FromResult(ContentCheckCommand.Run(app, args, Console.Out)),
+        ["health-probe"] = (app, args) => HealthProbe.RunAsync(app.Configuration, args, Console.Out),
     };
 
     /// <summary>

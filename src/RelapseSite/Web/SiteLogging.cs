@@ -49,6 +49,8 @@ public static class SiteLogging
     {
         app.UseSerilogRequestLogging(options =>
         {
+            // The host's logger, not the static bootstrap one (preserveStaticLogger), so request events honour the configured levels and sinks.
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.GetLevel = (context, _, exception) =>
                 exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase) ? LogEventLevel.Verbose

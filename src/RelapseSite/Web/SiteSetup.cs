@@ -19,6 +19,12 @@ public static class SiteSetup
         // Key ring for antiforgery tokens and the encrypted outbox
         builder.AddSiteDataProtection();
 
+        // Client address and scheme from trusted reverse proxies only
+        builder.AddSiteForwardedHeaders();
+
+        // Liveness and readiness probes
+        builder.AddSiteHealth();
+
         // Markdown content, loaded once and watched
         builder.Services.AddContent();
 
@@ -33,6 +39,9 @@ public static class SiteSetup
 
     public static WebApplication UseSite(this WebApplication app)
     {
+        // The real client address and scheme behind a trusted proxy, before anything reads them
+        app.UseSiteForwardedHeaders();
+
         // Friendly error pages: never a stack trace outside Development
         app.UseSiteErrorPages();
 
@@ -45,6 +54,9 @@ public static class SiteSetup
         app.UseContact();
         app.MapRazorPages();
         app.MapContact();
+
+        // /healthz and /healthz/ready
+        app.MapSiteHealth();
 
         return app;
     }
