@@ -12,7 +12,7 @@ public sealed class ContentHealthCheck(ContentStore store) : IHealthCheck
     {
         var loaded = store.IsLoaded;
         var snapshot = store.Current;
-        var errors = snapshot.Errors.Select(e => e.ToString()).ToArray();
+        var errors = snapshot.Errors.Select(e => e.ToString()).Prepend(store.ReloadError).OfType<string>().ToArray();
         var data = new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["loaded"] = loaded,
