@@ -25,6 +25,9 @@ public static class SiteSetup
         // Pages
         builder.Services.AddRazorPages();
 
+        // Strict headers and cookies, no Server header
+        builder.AddSiteSecurityHeaders();
+
         // The inquiry path
         builder.AddContact();
 
@@ -33,6 +36,9 @@ public static class SiteSetup
 
     public static WebApplication UseSite(this WebApplication app)
     {
+        // Security headers first, so error responses get them too
+        app.UseSiteSecurityHeaders();
+
         // Friendly error pages: never a stack trace outside Development
         app.UseSiteErrorPages();
 
@@ -45,6 +51,9 @@ public static class SiteSetup
         app.UseContact();
         app.MapRazorPages();
         app.MapContact();
+
+        // sitemap.xml and robots.txt
+        app.MapSeo();
 
         return app;
     }
