@@ -4,17 +4,17 @@ namespace RelapseSite.BrowserTests;
 
 /// <summary>
 /// The W3C Nu HTML checker (npm <c>vnu-jar</c>) run with the machine's Java. .ci/run installs it into
-/// <c>tools/node_modules</c>; <c>VNU_JAR</c> can point elsewhere. Missing, its tests are skipped, except under CI=true.
+/// <c>tools/vnu/node_modules</c>; <c>VNU_JAR</c> can point elsewhere. Missing, its tests are skipped, except under CI=true.
 /// </summary>
 public static class NuChecker
 {
     public static string JarPath { get; } = Environment.GetEnvironmentVariable("VNU_JAR") is { Length: > 0 } configured
         ? configured
-        : Path.Combine(BrowserSite.RepositoryRoot, "tools", "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
+        : Path.Combine(BrowserSite.RepositoryRoot, "tools", "vnu", "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
 
     public static string? SkipReason => (File.Exists(JarPath) && JavaPath is not null) || Chromium.OnCi
         ? null
-        : $"The Nu HTML checker needs Java and {JarPath} (npm install --prefix tools vnu-jar; .ci/run does this). Under CI=true this is a failure.";
+        : $"The Nu HTML checker needs Java and {JarPath} (npm install --prefix tools/vnu vnu-jar; .ci/run does this). Under CI=true this is a failure.";
 
     private static string? JavaPath => (Environment.GetEnvironmentVariable("PATH") ?? "")
         .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
