@@ -122,6 +122,18 @@ public sealed class SecurityHeadersTests(KestrelSiteFactory site) : IClassFixtur
     }
 
     [Fact]
+    public async Task Hsts_is_never_sent_to_localhost_so_a_developer_machine_is_not_pinned_to_https()
+    {
+        using var https = new SiteFactory();
+        var client = https.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
+
+        using var response = await client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("Strict-Transport-Security"));
+    }
+
+    [Fact]
     public void Cookie_rules_cover_the_antiforgery_cookie_and_every_other_cookie()
     {
         var policy = site.Services.GetRequiredService<IOptions<CookiePolicyOptions>>().Value;
