@@ -44,8 +44,8 @@ public static class SecurityHeaders
     }
 
     /// <summary>
-    /// Every powerful feature off: the site needs none. The library's default list is not used because it names
-    /// features Chromium does not know (web-share), which puts an error about the header in every visitor's console.
+    /// Every browser feature the site does not use, off. The library's default list is not used because it names
+    /// features Chromium does not know (web-share), which puts a warning about the header in every visitor's console.
     /// </summary>
     private static void PermissionsPolicy(PermissionsPolicyBuilder features)
     {
@@ -67,12 +67,9 @@ public static class SecurityHeaders
         features.AddSyncXHR().None();
         features.AddUsb().None();
         features.AddXrSpatialTracking().None();
-
-        // The advertising Topics API: no interest topics are drawn from visits to this site.
-        features.AddCustomFeature("browsing-topics").None();
     }
 
-    public static HeaderPolicyCollection Policy() => new HeaderPolicyCollection()
+    private static HeaderPolicyCollection Policy() => new HeaderPolicyCollection()
         .AddContentSecurityPolicy(csp =>
         {
             // Everything comes from this site. No inline script or style is ever needed: JSON-LD is data, not script.
