@@ -31,6 +31,9 @@ public static class SiteSetup
         // Pages
         builder.Services.AddRazorPages();
 
+        // Strict headers and cookies, no Server header
+        builder.AddSiteSecurityHeaders();
+
         // The inquiry path
         builder.AddContact();
 
@@ -41,6 +44,9 @@ public static class SiteSetup
     {
         // The real client address and scheme behind a trusted proxy, before anything reads them
         app.UseSiteForwardedHeaders();
+
+        // Security headers before the error pages, so error responses get them too
+        app.UseSiteSecurityHeaders();
 
         // Friendly error pages: never a stack trace outside Development
         app.UseSiteErrorPages();
@@ -57,6 +63,9 @@ public static class SiteSetup
 
         // /healthz and /healthz/ready
         app.MapSiteHealth();
+
+        // sitemap.xml and robots.txt
+        app.MapSeo();
 
         return app;
     }
