@@ -241,11 +241,16 @@ public sealed class Outbox : IDisposable
             cancellationToken, ("$now", Now()));
 
     /// <summary>
-    /// Moves the WAL into the main file and empties it, so the overwritten pages of delivered inquiries are gone from
-    /// the WAL too. Skipped quietly (not an error) when a reader is busy; the next delivery tries again.
+    /// Moves the WAL into the main file and empties it, so the pages that held delivered inquiries' encrypted data are
+    /// gone from the WAL too. False when a reader kept it from finishing; the caller tries again later.
     /// </summary>
-    public Task CheckpointAsync(CancellationToken cancellationToken = default) =>
-        ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken);
+    public async Task<bool> CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) && reader.GetInt32(0) == 0;
+    }
 
     public void Dispose()
     {

@@ -27,6 +27,7 @@ public sealed class OutboxDispatcher(
         DescribeMailRoute();
         var started = false;
         var interrupted = false;
+        var checkpointOwed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             var options = outboxOptions.Value;
@@ -48,13 +49,28 @@ public sealed class OutboxDispatcher(
                     interrupted = false;
                 }
 
-                await PurgeExpiredAsync(options, stoppingToken);
-                while (await DeliverBatchAsync(options, stoppingToken))
+                if (await PurgeExpiredAsync(options, stoppingToken))
                 {
+                    checkpointOwed = true;
+                }
+
+                while (await DeliverBatchAsync(options, stoppingToken) is { } delivered)
+                {
+                    checkpointOwed |= delivered > 0;
+                }
+
+                // Until the checkpoint succeeds, delivered inquiries' old pages may still sit in the WAL: keep trying.
+                if (checkpointOwed)
+                {
+                    checkpointOwed = !await outbox.CheckpointAsync(stoppingToken);
                 }
 
                 var next = await outbox.NextDueAsync(stoppingToken);
                 wait = next is null ? options.Poll : Clamp(next.Value - time.GetUtcNow(), TimeSpan.Zero, options.Poll);
+                if (checkpointOwed)
+                {
+                    wait = Clamp(wait, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -90,13 +106,13 @@ public sealed class OutboxDispatcher(
         return TimeSpan.FromSeconds(Math.Min(jittered, maxDelay.TotalSeconds));
     }
 
-    /// <summary>Claims and sends one batch; false when nothing was due.</summary>
-    private async Task<bool> DeliverBatchAsync(OutboxOptions options, CancellationToken stoppingToken)
+    /// <summary>Claims and sends one batch, and returns how many were delivered; null when nothing was due.</summary>
+    private async Task<int?> DeliverBatchAsync(OutboxOptions options, CancellationToken stoppingToken)
     {
         var batch = await outbox.ClaimDueAsync(BatchSize, stoppingToken);
         if (batch.Count == 0)
         {
-            return false;
+            return null;
         }
 
         var remaining = new Queue<OutboxEntry>(batch);
@@ -116,16 +132,19 @@ public sealed class OutboxDispatcher(
                     await FailAsync(entry, MailFailure.Describe(ex), options);
                 }
 
-                return true;
+                return 0;
             }
 
             await using (session)
             {
                 while (remaining.TryPeek(out var entry))
                 {
-                    await SendAsync(session, entry, options, stoppingToken);
+                    if (await SendAsync(session, entry, options, stoppingToken))
+                    {
+                        delivered++;
+                    }
+
                     remaining.Dequeue();
-                    delivered++;
                 }
             }
         }
@@ -136,17 +155,13 @@ public sealed class OutboxDispatcher(
             {
                 await outbox.ReleaseAsync(entry.Id, CancellationToken.None);
             }
-
-            if (delivered > 0)
-            {
-                await outbox.CheckpointAsync(CancellationToken.None);
-            }
         }
 
-        return true;
+        return delivered;
     }
 
-    private async Task SendAsync(IMailSession session, OutboxEntry entry, OutboxOptions options, CancellationToken stoppingToken)
+    /// <summary>Sends one inquiry and records the outcome; true when it was delivered.</summary>
+    private async Task<bool> SendAsync(IMailSession session, OutboxEntry entry, OutboxOptions options, CancellationToken stoppingToken)
     {
         Inquiry inquiry;
         try
@@ -158,7 +173,7 @@ public sealed class OutboxDispatcher(
             // Retrying cannot help: the key ring has lost its key. Keep the data (a restored key ring can still read it).
             await outbox.MarkDeadAsync(entry.Id, nameof(CryptographicException), CancellationToken.None);
             logger.LogError("Inquiry {InquiryId} cannot be decrypted (is DataProtection:KeysPath the same key ring?) and is marked dead", entry.Id);
-            return;
+            return false;
         }
 
         try
@@ -168,11 +183,12 @@ public sealed class OutboxDispatcher(
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
             await FailAsync(entry, MailFailure.Describe(ex), options);
-            return;
+            return false;
         }
 
         await outbox.MarkDeliveredAsync(entry.Id, CancellationToken.None);
         logger.LogInformation("Inquiry {InquiryId} delivered on attempt {Attempt}", entry.Id, entry.Attempts);
+        return true;
     }
 
     private async Task FailAsync(OutboxEntry entry, string error, OutboxOptions options)
@@ -192,12 +208,16 @@ public sealed class OutboxDispatcher(
         logger.LogWarning("Inquiry {InquiryId} not delivered on attempt {Attempt} ({ErrorType}); next try in {Delay}", entry.Id, entry.Attempts, error, delay);
     }
 
-    private async Task PurgeExpiredAsync(OutboxOptions options, CancellationToken stoppingToken)
+    /// <summary>True when any data was purged.</summary>
+    private async Task<bool> PurgeExpiredAsync(OutboxOptions options, CancellationToken stoppingToken)
     {
-        foreach (var id in await outbox.PurgeExpiredAsync(options.Retention, stoppingToken))
+        var purged = await outbox.PurgeExpiredAsync(options.Retention, stoppingToken);
+        foreach (var id in purged)
         {
             logger.LogError("Inquiry {InquiryId} was never delivered; its data was deleted after {Days} days (Outbox:RetentionDays)", id, options.RetentionDays);
         }
+
+        return purged.Count > 0;
     }
 
     private void DescribeMailRoute()
