@@ -117,6 +117,42 @@ public sealed class ContactDeliveryTests
     }
 
     [Fact]
+    public async Task The_visitor_never_waits_for_the_mail_server()
+    {
+        await using var smtp = await SmtpTestServer.StartNewAsync();
+        smtp.Hold();
+        using var site = ContactSite.Create(smtp);
+        var visitor = site.Visitor();
+
+        var first = await visitor.SendAsync();
+        await smtp.HeldMessageArrived.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var whileMailIsStuck = await visitor.SendAsync().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(HttpStatusCode.SeeOther, first.StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, whileMailIsStuck.StatusCode);
+        Assert.Empty(smtp.Received);
+        smtp.Release();
+        await smtp.WaitForAsync(2);
+    }
+
+    [Fact]
+    public async Task StartTls_never_falls_back_to_plain_text_when_the_server_does_not_offer_it()
+    {
+        await using var smtp = await SmtpTestServer.StartNewAsync();
+        using var site = ContactSite.Create(smtp).Set("Mail:Security", "StartTls");
+
+        var reference = await site.Visitor().SendValidAsync();
+        var row = await Eventually.Get(
+            () => Task.FromResult(OutboxFile.Rows(site.OutboxPath()).SingleOrDefault()),
+            r => r?.Attempts >= 2 && r.LastError is not null);
+
+        Assert.Equal(reference, row?.Id);
+        Assert.Equal("pending", row?.State);
+        Assert.Equal("NotSupportedException", row?.LastError);
+        Assert.Empty(smtp.Received);
+    }
+
+    [Fact]
     public async Task Inquiries_accepted_while_the_mail_server_is_down_are_delivered_when_it_comes_back()
     {
         await using var smtp = SmtpTestServer.Reserve();
