@@ -18,7 +18,7 @@ public sealed class OutboxTests
         var reference = await site.Visitor().SendValidAsync();
 
         var dead = await OutboxFile.WaitForStateAsync(site.OutboxPath(), reference, "dead");
-        var error = Assert.Single(site.Logs.Events, e => e.Level == LogEventLevel.Error && e.MessageTemplate.Text.Contains("is now dead", StringComparison.Ordinal));
+        var error = Assert.Single(await site.Logs.WaitForLogAsync(e => e.Level == LogEventLevel.Error && e.MessageTemplate.Text.Contains("is now dead", StringComparison.Ordinal)));
         var health = await CheckHealthAsync(site.Services);
         await smtp.StartAsync();
         using var output = new StringWriter();
@@ -50,10 +50,12 @@ public sealed class OutboxTests
         clock.Offset = TimeSpan.FromDays(30.01);
         var purged = await OutboxFile.WaitForStateAsync(site.OutboxPath(), reference, "purged");
 
-        Assert.Null(purged.Payload);
-        Assert.Contains(site.Logs.Events, e => e.Level == LogEventLevel.Error
+        var logged = await site.Logs.WaitForLogAsync(e => e.Level == LogEventLevel.Error
             && e.MessageTemplate.Text.Contains("never delivered", StringComparison.Ordinal)
             && e.Properties["InquiryId"].ToString().Contains(reference, StringComparison.Ordinal));
+
+        Assert.Null(purged.Payload);
+        Assert.Single(logged);
     }
 
     [Fact]
@@ -103,7 +105,7 @@ public sealed class OutboxTests
                 var dead = await OutboxFile.WaitForStateAsync(Path.Combine(data, "outbox.db"), reference, "dead");
                 Assert.Equal("CryptographicException", dead.LastError);
                 Assert.NotNull(dead.Payload);
-                Assert.Contains(wrongKeys.Logs.Events, e => e.Level == LogEventLevel.Error && e.MessageTemplate.Text.Contains("cannot be decrypted", StringComparison.Ordinal));
+                await wrongKeys.Logs.WaitForLogAsync(e => e.Level == LogEventLevel.Error && e.MessageTemplate.Text.Contains("cannot be decrypted", StringComparison.Ordinal));
             }
 
             using var restored = ContactSite.Create(smtp).UseData(data);

@@ -50,6 +50,7 @@ public sealed class PrivacyTests
         await smtp.StartAsync();
         await smtp.WaitForAsync(1);
         await OutboxFile.WaitForStateAsync(site.OutboxPath(), reference, "delivered");
+        await site.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.Contains("delivered on attempt", StringComparison.Ordinal));
         var lines = site.Logs.Lines.ToList();
 
         Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
