@@ -1,3 +1,4 @@
+using RelapseSite.Contact;
 using RelapseSite.Content;
 
 namespace RelapseSite.Web;
@@ -12,6 +13,7 @@ public static class SiteCommands
     {
         ["check-content"] = (app, args) => Task.FromResult(ContentCheckCommand.Run(app, args, Console.Out)),
         ["health-probe"] = (app, args) => HealthProbe.RunAsync(app.Configuration, args, Console.Out),
+        ["outbox"] = (app, args) => OutboxCommand.RunAsync(app.Services, args, Console.Out),
     };
 
     /// <summary>

@@ -109,7 +109,7 @@ public sealed class HealthTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Degraded", json.RootElement.GetProperty("status").GetString());
-        Assert.Equal(["backlog", "content"], checks.EnumerateObject().Select(c => c.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["backlog", "content", "outbox"], checks.EnumerateObject().Select(c => c.Name).Order(StringComparer.Ordinal));
         Assert.Equal(3, checks.GetProperty("backlog").GetProperty("data").GetProperty("pending").GetInt32());
         Assert.Equal("3 inquiries waiting", checks.GetProperty("backlog").GetProperty("description").GetString());
     }
