@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RelapseSite.Tests.Contact;
 using Serilog.Events;
 
 namespace RelapseSite.Tests.Web;
@@ -152,6 +153,55 @@ public sealed class HealthTests : IDisposable
 
     private IEnumerable<string> PageFiles() =>
         new[] { "guide", "pages" }.SelectMany(folder => Directory.GetFiles(Path.Combine(_site.ContentRoot, folder), "*.md"));
+
+    [Fact]
+    public async Task Readiness_is_Unhealthy_503_when_the_outbox_cannot_be_written()
+    {
+        var blocker = Path.GetTempFileName();
+        try
+        {
+            using var site = ContactSite.Create().Set("Outbox:Path", Path.Combine(blocker, "outbox.db"));
+
+            var response = await site.CreateVisitor().GetAsync("/healthz/ready");
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("Unhealthy", json.RootElement.GetProperty("checks").GetProperty("outbox").GetProperty("status").GetString());
+            Assert.Equal("Healthy", json.RootElement.GetProperty("checks").GetProperty("content").GetProperty("status").GetString());
+        }
+        finally
+        {
+            File.Delete(blocker);
+        }
+    }
+
+    [Fact]
+    public async Task Readiness_reports_a_stale_backlog_as_Degraded_200_and_never_sends_the_mail_itself()
+    {
+        // SMTP is down (nothing listens on the port), and retries are far apart: only the dispatcher may ever send.
+        await using var smtp = SmtpTestServer.Reserve();
+        var clock = new ShiftedTime();
+        using var site = ContactSite.Create(smtp).Set("Outbox:RetryBaseSeconds", "3600").Set("Outbox:RetryMaxSeconds", "3600");
+        using var host = site.WithTime(clock);
+        await host.Visitor().SendValidAsync();
+        await site.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.StartsWith("Inquiry {InquiryId} not delivered", StringComparison.Ordinal));
+        await smtp.StartAsync();
+
+        clock.Offset = TimeSpan.FromMinutes(16);
+        var response = await host.CreateClient().GetAsync("/healthz/ready");
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var outbox = json.RootElement.GetProperty("checks").GetProperty("outbox");
+        for (var i = 0; i < 5; i++)
+        {
+            _ = await host.CreateClient().GetAsync("/healthz/ready");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Degraded", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal("Degraded", outbox.GetProperty("status").GetString());
+        Assert.Equal(1, outbox.GetProperty("data").GetProperty("backlog").GetInt32());
+        Assert.Empty(smtp.Received);
+    }
 
     private async Task<(HttpStatusCode Status, JsonElement Report, HttpResponseMessage Response)> Ready()
     {
