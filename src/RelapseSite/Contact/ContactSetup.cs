@@ -70,14 +70,16 @@ public static class ContactSetup
     /// </summary>
     private static Func<HttpContext, RequestDelegate, Task> RefuseForgedPosts(ILogger logger) => (context, next) =>
     {
-        if (context.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: false })
+        if (context.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: false } verdict)
         {
             return next(context);
         }
 
-        logger.LogInformation("A form post to {Path} had a missing or invalid antiforgery token; answered 400", context.Request.Path.Value);
+        // A body Kestrel refused to read (too large) fails the token check too; it keeps its own status, 413.
+        var status = verdict.Error?.InnerException is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
+        logger.LogInformation("A form post to {Path} had a missing or invalid antiforgery token; answered {StatusCode}", context.Request.Path.Value, status);
         context.Features.Set<IAntiforgeryValidationFeature>(null);
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        context.Response.StatusCode = status;
         return Task.CompletedTask;
     };
 

@@ -19,6 +19,9 @@ public static class SiteSetup
         // Key ring for antiforgery tokens and the encrypted outbox
         builder.AddSiteDataProtection();
 
+        // Small request bodies only: the contact form is the one thing posted
+        builder.AddSiteRequestLimits();
+
         // Client address and scheme from trusted reverse proxies only
         builder.AddSiteForwardedHeaders();
 
