@@ -15,7 +15,7 @@ public sealed class ContentOptions
     public string? Root { get; set; }
 
     /// <summary>How long to wait after the last file event before reloading, so a half-saved file is not read.</summary>
-    [Range(0, 5000)]
+    [Range(0, 5000, ErrorMessage = "Content:ReloadDelayMilliseconds must be between 0 and 5000.")]
     public int ReloadDelayMilliseconds { get; set; } = 150;
 
     /// <summary>Resolves <see cref="Root"/> to a full path. Returns the first candidate when none exists, so errors can name it.</summary>

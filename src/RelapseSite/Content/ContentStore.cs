@@ -34,6 +34,9 @@ public sealed class ContentStore : IDisposable
 
     public ContentSnapshot Current => _current;
 
+    /// <summary>Why the last reload failed as a whole (the folder vanished or became unreadable); null after a good reload.</summary>
+    public string? ReloadError { get; private set; }
+
     /// <summary>True once a first snapshot with at least one page was loaded.</summary>
     public bool IsLoaded => _current.PageCount > 0;
 
@@ -59,12 +62,19 @@ public sealed class ContentStore : IDisposable
             ContentSnapshot next;
             try
             {
+                // An emptied or unmounted folder is a fault, not an edit: it must not wipe the site.
+                if (_current.PageCount > 0 && !ContentLoader.HasContent(Root))
+                {
+                    throw new DirectoryNotFoundException("it is missing or has no Markdown files");
+                }
+
                 next = _loader.Load(Root);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // The folder itself went away or became unreadable: keep serving what we have.
-                _logger.LogError("Content reload failed, still serving version {Version}: {Reason}", _current.Version, ex.Message);
+                // The folder itself went away or became unreadable: keep serving what we have, and say so in readiness.
+                ReloadError = $"{Root}: the content folder could not be read ({ex.Message}); still serving version {_current.Version}";
+                _logger.LogError("Content reload failed: {Reason}", ReloadError);
                 return;
             }
 
@@ -79,6 +89,7 @@ public sealed class ContentStore : IDisposable
             }
 
             _current = next;
+            ReloadError = null;
             _logger.LogInformation(
                 "Content version {Version} loaded: {PageCount} pages, {RenderedCount} files rendered, {ErrorCount} errors",
                 next.Version, next.PageCount, _loader.LastRenderCount, next.Errors.Count);

@@ -24,12 +24,13 @@ public sealed class ErrorModel : PageModel
 
     private void Describe(int? code)
     {
-        // Reached directly (not re-executed), /error/404 still answers with its own status, never a 200.
-        var reExecuted = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null
-            || HttpContext.Features.Get<IExceptionHandlerPathFeature>() is not null;
-        var status = code ?? StatusCodes.Status500InternalServerError;
-        if (!reExecuted || code is null)
+        // Re-executed for a status code: that status stands. After an exception, the handler has already chosen the
+        // status (413 for an oversized body, else 500). Reached directly, /error/404 still answers 404, never a 200.
+        var exception = HttpContext.Features.Get<IExceptionHandlerPathFeature>() is not null;
+        var reExecuted = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null;
+        if (!exception && !reExecuted)
         {
+            var status = code ?? StatusCodes.Status500InternalServerError;
             Response.StatusCode = status is >= 400 and <= 599 ? status : StatusCodes.Status404NotFound;
         }
 
@@ -39,6 +40,7 @@ public sealed class ErrorModel : PageModel
             StatusCodes.Status404NotFound => ("We can't find that page", "The link may be old, or the address may have a typo. The guide and our phone line are still here for you."),
             StatusCodes.Status400BadRequest => ("That didn't work", "Your browser sent something we could not read. Please go back and try again. If it keeps happening, please call us instead."),
             StatusCodes.Status405MethodNotAllowed => ("That didn't work", "This page can't do that. Please go back and try again."),
+            StatusCodes.Status413PayloadTooLarge => ("That was too long to send", "What you sent was too long for our form. Please shorten your message and try again, or call us instead."),
             StatusCodes.Status429TooManyRequests => ("Please wait a moment", "We got many tries from your connection in a short time. Please wait a minute and try again, or call us now."),
             _ => ("Sorry, something went wrong on our side", "It is not your fault. Our team will look into it. Please try again in a few minutes."),
         };

@@ -14,7 +14,13 @@ public static class ErrorPages
         }
         else
         {
-            app.UseExceptionHandler("/error");
+            app.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = "/error",
+
+                // A request Kestrel refused (body too large, malformed) keeps its 4xx status: it is not our fault.
+                StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            });
         }
 
         app.UseStatusCodePagesWithReExecute("/error/{0}");

@@ -1,3 +1,4 @@
+using RelapseSite.Contact;
 using RelapseSite.Content;
 
 namespace RelapseSite.Web;
@@ -11,6 +12,8 @@ public static class SiteCommands
     private static readonly Dictionary<string, Func<WebApplication, string[], Task<int>>> Commands = new(StringComparer.Ordinal)
     {
         ["check-content"] = (app, args) => Task.FromResult(ContentCheckCommand.Run(app, args, Console.Out)),
+        ["health-probe"] = (app, args) => HealthProbe.RunAsync(app.Configuration, args, Console.Out),
+        ["outbox"] = (app, args) => OutboxCommand.RunAsync(app.Services, args, Console.Out),
     };
 
     /// <summary>

@@ -52,8 +52,7 @@ public static class SiteLogging
     {
         app.UseSerilogRequestLogging(options =>
         {
-            // The site's own logger (sinks and levels from configuration). Left unset, the middleware would write
-            // through the static bootstrap logger, bypassing both, and build a new context logger per request.
+            // The host's logger, not the static bootstrap one (preserveStaticLogger), so request events honour the configured levels and sinks.
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.GetLevel = (context, _, exception) =>
                 exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error

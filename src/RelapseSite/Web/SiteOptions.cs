@@ -6,7 +6,7 @@ namespace RelapseSite.Web;
 /// The center's name, phone number and address: the one place they are set. Every page's header, footer, crisis
 /// strip and structured data read them from here. Bound from the <c>Site</c> section.
 /// </summary>
-public sealed class SiteOptions
+public sealed class SiteOptions : IValidatableObject
 {
     public const string Section = "Site";
 
@@ -37,7 +37,6 @@ public sealed class SiteOptions
 
     /// <summary>The public address of the site, for canonical links and the sitemap, for example "https://example.org".</summary>
     [Required(ErrorMessage = "Site:BaseUrl is required.")]
-    [Url(ErrorMessage = "Site:BaseUrl must be an absolute http or https URL.")]
     public string BaseUrl { get; set; } = "";
 
     /// <summary>The home page's heading and title, above the whole guide.</summary>
@@ -58,4 +57,16 @@ public sealed class SiteOptions
     public string PhoneHref => "tel:" + PhoneE164;
 
     public string AbsoluteUrl(string path) => BaseUrl.TrimEnd('/') + path;
+
+    /// <summary>Checks what attributes cannot: [Url] only looks at the first characters, so "http://" or "ftp://x" would pass.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            yield return new ValidationResult(
+                "Site:BaseUrl must be an absolute http or https URL with no query, such as https://example.org.", [nameof(BaseUrl)]);
+        }
+    }
 }

@@ -19,6 +19,15 @@ public static class SiteSetup
         // Key ring for antiforgery tokens and the encrypted outbox
         builder.AddSiteDataProtection();
 
+        // Small request bodies only: the contact form is the one thing posted
+        builder.AddSiteRequestLimits();
+
+        // Client address and scheme from trusted reverse proxies only
+        builder.AddSiteForwardedHeaders();
+
+        // Liveness and readiness probes
+        builder.AddSiteHealth();
+
         // Markdown content, loaded once and watched
         builder.Services.AddContent();
 
@@ -26,6 +35,9 @@ public static class SiteSetup
         builder.Services.AddRazorPages();
         builder.Services.AddPageCache();
         builder.AddStaticAssets();
+
+        // Strict headers and cookies, no Server header
+        builder.AddSiteSecurityHeaders();
 
         // The inquiry path
         builder.AddContact();
@@ -35,6 +47,12 @@ public static class SiteSetup
 
     public static WebApplication UseSite(this WebApplication app)
     {
+        // The real client address and scheme behind a trusted proxy, before anything reads them
+        app.UseSiteForwardedHeaders();
+
+        // Security headers before the error pages, so error responses get them too
+        app.UseSiteSecurityHeaders();
+
         // Friendly error pages: never a stack trace outside Development
         app.UseSiteErrorPages();
 
@@ -49,9 +67,15 @@ public static class SiteSetup
         // Razor Pages registers both; named here, they run after the page cache instead of ahead of everything.
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapStaticAssets();
-        app.MapRazorPages().WithStaticAssets();
+        app.MapStaticAssets(StaticAssets.Manifest);
+        app.MapRazorPages().WithStaticAssets(StaticAssets.Manifest);
         app.MapContact();
+
+        // /healthz and /healthz/ready
+        app.MapSiteHealth();
+
+        // sitemap.xml and robots.txt
+        app.MapSeo();
 
         return app;
     }

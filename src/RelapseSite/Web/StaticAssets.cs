@@ -10,6 +10,13 @@ public static class StaticAssets
 {
     private const string ReloadAtRuntime = "ReloadStaticAssetsAtRuntime";
 
+    /// <summary>
+    /// The build's list of assets, named after this assembly rather than the host's application name, so a host built
+    /// in a test (application name "testhost") finds it too.
+    /// </summary>
+    public static string Manifest { get; } =
+        Path.Combine(AppContext.BaseDirectory, $"{typeof(StaticAssets).Assembly.GetName().Name}.staticwebassets.endpoints.json");
+
     public static WebApplicationBuilder AddStaticAssets(this WebApplicationBuilder builder)
     {
         if (builder.Environment.IsDevelopment())

@@ -93,5 +93,26 @@ public sealed class ContentStoreTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/guide/warning-signs")).StatusCode);
     }
 
+    [Fact]
+    public async Task An_emptied_content_folder_keeps_the_site_up_and_shows_in_readiness()
+    {
+        var client = _site.CreateVisitor();
+        _ = await client.GetStringAsync("/");
+
+        foreach (var file in Directory.EnumerateFiles(_site.ContentRoot, "*.md", SearchOption.AllDirectories).ToList())
+        {
+            File.Delete(file);
+        }
+
+        var store = _site.Services.GetRequiredService<ContentStore>();
+        await Eventually.Get(() => Task.FromResult(store.ReloadError), e => e is not null, TimeSpan.FromSeconds(3));
+        var ready = await client.GetAsync("/healthz/ready");
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/guide/warning-signs")).StatusCode);
+        Assert.Contains(_site.ContentRoot, store.ReloadError, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("Degraded", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     public void Dispose() => _site.Dispose();
 }

@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace RelapseSite.Tests.Pages;
 
@@ -27,5 +30,34 @@ public sealed class ErrorPageTests(SiteFactory site) : IClassFixture<SiteFactory
         var response = await site.CreateVisitor().GetAsync("/error/404");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unexpected_exception_gives_a_friendly_500_without_a_stack_trace()
+    {
+        using var failing = site.WithWebHostBuilder(builder =>
+            builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ThrowAfterTheSite>()));
+
+        var response = await failing.CreateClient().GetAsync("/throw/for/test");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("something went wrong on our side", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("href=\"tel:+18554254846\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("InvalidOperationException", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret detail", html, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\bat [\w.<>]+\(", html);
+    }
+
+    /// <summary>Appends, after the site's own pipeline, a step that throws: as if a page had a bug.</summary>
+    private sealed class ThrowAfterTheSite : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Run(context => context.Request.Path.StartsWithSegments("/throw")
+                ? throw new InvalidOperationException("secret detail")
+                : Task.CompletedTask);
+        };
     }
 }

@@ -1,10 +1,17 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using RelapseSite.Contact;
 
 namespace RelapseSite.Pages.Contact;
 
-public sealed class IndexModel : PageModel
+/// <summary>
+/// The contact form (GET). It posts to <see cref="ContactController"/>, which shows it again, through the same
+/// partial, when something needs fixing. Never cached: the page carries this visitor's antiforgery token.
+/// </summary>
+[ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+public sealed class IndexModel(FillTimer timer) : PageModel
 {
-    public void OnGet()
-    {
-    }
+    public ContactFormView Form { get; private set; } = null!;
+
+    public void OnGet() => Form = ContactFormView.Blank(timer.Stamp());
 }

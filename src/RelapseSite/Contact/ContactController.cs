@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Data.Sqlite;
+
+namespace RelapseSite.Contact;
+
+/// <summary>
+/// Receives the contact form. The checks run in this order: antiforgery (middleware), rate limit
+/// (middleware), honeypot, fill time, validation. An accepted inquiry is committed to the outbox before the answer,
+/// which is a 303 to the thanks page (post/redirect/get); the mail goes out later, from the dispatcher, never here.
+/// </summary>
+[ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+public sealed class ContactController(Outbox outbox, OutboxSignal signal, FillTimer timer, ILogger<ContactController> logger) : Controller
+{
+    /// <summary>The view that shows the form again, with the same partial the /contact page uses.</summary>
+    public const string FormView = "/Pages/Contact/Form.cshtml";
+
+    // Order -1: the same path as the /contact page, which serves GET; this action wins for POST.
+    // RequireAntiforgeryToken (not MVC's ValidateAntiForgeryToken): the antiforgery middleware checks the token, and a
+    // bad one is refused with 400 before the rate limiter runs (ContactSetup.UseContact).
+    [HttpPost("/contact", Order = -1)]
+    [RequireAntiforgeryToken]
+    [EnableRateLimiting(ContactRateLimitPolicy.Name)]
+    public async Task<IActionResult> Send(
+        [FromForm] InquiryForm form,
+        [FromForm(Name = InquiryForm.HoneypotField)] string? honeypot,
+        [FromForm(Name = InquiryForm.StartedField)] string? started)
+    {
+        if (!string.IsNullOrEmpty(honeypot))
+        {
+            // A bot sees the usual answer, so it learns nothing; nothing is stored or sent.
+            logger.LogInformation("A contact form post filled the hidden honeypot field; treated as a bot, nothing was stored");
+            return SeeOther(InquiryReference.New());
+        }
+
+        if (!timer.IsHumanPace(started))
+        {
+            // Not dropped: autofill lets a person send in a second. They are asked to check and send again.
+            logger.LogInformation("A contact form post came sooner than Contact:MinimumFillSeconds; the form was shown again");
+            return Reshow(form, started, [], FormNotice.TooFast, StatusCodes.Status200OK);
+        }
+
+        var errors = form.Validate();
+        if (errors.Count > 0)
+        {
+            return Reshow(form, started, errors, FormNotice.None, StatusCodes.Status400BadRequest);
+        }
+
+        string id;
+        try
+        {
+            // Not the request's token: once the visitor pressed send, the inquiry is kept even if they close the tab.
+            id = await outbox.AddAsync(form.ToInquiry(), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or CryptographicException or InvalidOperationException)
+        {
+            logger.LogError("An inquiry could not be stored ({ErrorType}); the form was shown again with the phone number", ex.GetType().Name);
+            return Reshow(form, started, [], FormNotice.NotSaved, StatusCodes.Status503ServiceUnavailable);
+        }
+
+        logger.LogInformation("Inquiry {InquiryId} stored", id);
+        signal.Wake();
+        return SeeOther(id);
+    }
+
+    private ViewResult Reshow(InquiryForm form, string? started, IReadOnlyList<FieldError> errors, FormNotice notice, int status)
+    {
+        var view = View(FormView, new ContactFormView { Form = form, Started = timer.Renew(started), Errors = errors, Notice = notice });
+        view.StatusCode = status;
+        return view;
+    }
+
+    private StatusCodeResult SeeOther(string reference)
+    {
+        // The reference is random and says nothing about the person, so it may sit in the URL.
+        Response.Headers.Location = "/contact/thanks?ref=" + reference;
+        return StatusCode(StatusCodes.Status303SeeOther);
+    }
+}

@@ -1,0 +1,37 @@
+namespace RelapseSite.Contact;
+
+public enum FormNotice
+{
+    None,
+
+    /// <summary>Sent sooner than <c>Contact:MinimumFillSeconds</c> after the form was shown: perhaps autofill, perhaps a bot.</summary>
+    TooFast,
+
+    /// <summary>The outbox could not store the inquiry: nothing was sent, and the visitor is asked to try again or call.</summary>
+    NotSaved,
+}
+
+/// <summary>What the contact form shows: the values as typed, the problems found, and any notice above the form.</summary>
+public sealed class ContactFormView
+{
+    public required InquiryForm Form { get; init; }
+
+    /// <summary>The protected "form shown at" stamp for the minimum fill time.</summary>
+    public required string Started { get; init; }
+
+    public IReadOnlyList<FieldError> Errors { get; init; } = [];
+
+    public FormNotice Notice { get; init; }
+
+    /// <summary>The page title starts with "Error: " when this is true.</summary>
+    public bool HasErrors => Errors.Count > 0 || Notice == FormNotice.NotSaved;
+
+    public static ContactFormView Blank(string started) => new() { Form = new InquiryForm(), Started = started };
+
+    public string? ErrorFor(string field) => Errors.FirstOrDefault(e => e.Field == field)?.Message;
+
+    public string? Value(string field) => Form[field];
+
+    public bool IsChosen(string field, string value) =>
+        string.Equals(Form[field] ?? "", value, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using MimeKit;
+
+namespace RelapseSite.Contact;
+
+/// <summary>One problem with the form, keyed by the field's name (which is also its id on the page).</summary>
+public sealed record FieldError(string Field, string Message);
+
+/// <summary>
+/// The contact form as posted. Every field binds as a string, so binding itself never fails (and never writes a
+/// framework message quoting the value); <see cref="Validate"/> checks everything at once, so a visitor sees every
+/// problem in one go, and <see cref="ToInquiry"/> turns a valid form into an <see cref="Inquiry"/>.
+/// </summary>
+public sealed partial class InquiryForm
+{
+    public const int NameMax = 100;
+    public const int EmailMax = 254;
+    public const int PhoneMax = 40;
+    public const int MessageMax = 2000;
+
+    /// <summary>The honeypot: hidden from people and screen readers, and named so that autofill leaves it alone.</summary>
+    public const string HoneypotField = "contact_reference_hp";
+
+    /// <summary>The protected time the form was shown, for the minimum fill time.</summary>
+    public const string StartedField = "started";
+
+    /// <summary>The fields' names in the posted form, which are also their ids on the page (error summary links go there).</summary>
+    public static class Fields
+    {
+        public const string Name = "name";
+        public const string Email = "email";
+        public const string Phone = "phone";
+        public const string Preferred = "preferred";
+        public const string BestTime = "bestTime";
+        public const string LeaveMessage = "leaveMessage";
+        public const string Who = "who";
+        public const string Message = "message";
+        public const string Consent = "consent";
+    }
+
+    public static readonly IReadOnlyList<(string Value, string Label)> PreferredChoices =
+        [(nameof(ContactMethod.Call), "Phone call"), (nameof(ContactMethod.Text), "Text message"), (nameof(ContactMethod.Email), "Email")];
+
+    public static readonly IReadOnlyList<(string Value, string Label)> BestTimeChoices =
+        [("", "Any time"), (nameof(CallTime.Morning), "Morning"), (nameof(CallTime.Afternoon), "Afternoon"), (nameof(CallTime.Evening), "Evening")];
+
+    public static readonly IReadOnlyList<(string Value, string Label)> LeaveMessageChoices = [("yes", "Yes"), ("no", "No")];
+
+    public static readonly IReadOnlyList<(string Value, string Label)> WhoChoices =
+        [(nameof(HelpFor.Self), "Me"), (nameof(HelpFor.SomeoneElse), "Someone I care about")];
+
+    public string? Name { get; set; }
+
+    public string? Email { get; set; }
+
+    public string? Phone { get; set; }
+
+    public string? Preferred { get; set; }
+
+    public string? BestTime { get; set; }
+
+    public string? LeaveMessage { get; set; }
+
+    public string? Who { get; set; }
+
+    public string? Message { get; set; }
+
+    public string? Consent { get; set; }
+
+    /// <summary>The value to show back in a field: what the visitor typed, so nothing has to be typed twice.</summary>
+    public string? this[string field] => field switch
+    {
+        Fields.Name => Name,
+        Fields.Email => Email,
+        Fields.Phone => Phone,
+        Fields.Preferred => Preferred,
+        Fields.BestTime => BestTime,
+        Fields.LeaveMessage => LeaveMessage,
+        Fields.Who => Who,
+        Fields.Message => Message,
+        Fields.Consent => Consent,
+        _ => null,
+    };
+
+    public IReadOnlyList<FieldError> Validate()
+    {
+        var errors = new List<FieldError>();
+        var name = SingleLine(Name);
+        var email = SingleLine(Email);
+        var phone = SingleLine(Phone);
+        var message = MultiLine(Message);
+        var preferred = ParseChoice<ContactMethod>(Preferred);
+
+        if (name.Length == 0)
+        {
+            errors.Add(new(Fields.Name, "Enter your name"));
+        }
+        else if (name.Length > NameMax)
+        {
+            errors.Add(new(Fields.Name, $"Name must be {NameMax} characters or fewer"));
+        }
+
+        if (email.Length > EmailMax || (email.Length > 0 && !IsEmail(email)))
+        {
+            errors.Add(new(Fields.Email, "Enter an email address in the correct format, like name@example.com"));
+        }
+        else if (email.Length == 0 && preferred == ContactMethod.Email)
+        {
+            errors.Add(new(Fields.Email, "Enter your email address, or choose a phone call or a text"));
+        }
+        else if (email.Length == 0 && phone.Length == 0 && preferred is not (ContactMethod.Call or ContactMethod.Text))
+        {
+            errors.Add(new(Fields.Email, "Enter an email address or a phone number, so we can reach you"));
+        }
+
+        if (phone.Length > PhoneMax || (phone.Length > 0 && !IsPhone(phone)))
+        {
+            errors.Add(new(Fields.Phone, "Enter a phone number, like 954 555 0123 or +1 954 555 0123"));
+        }
+        else if (phone.Length == 0 && preferred is ContactMethod.Call or ContactMethod.Text)
+        {
+            errors.Add(new(Fields.Phone, preferred == ContactMethod.Call
+                ? "Enter your phone number so we can call you, or choose email"
+                : "Enter your phone number so we can text you, or choose email"));
+        }
+
+        if (preferred is null)
+        {
+            errors.Add(new(Fields.Preferred, "Select how you would like us to reach you"));
+        }
+
+        if (!string.IsNullOrEmpty(BestTime) && ParseChoice<CallTime>(BestTime) is null)
+        {
+            errors.Add(new(Fields.BestTime, "Select a time from the list"));
+        }
+
+        if (ParseYesNo(LeaveMessage) is null)
+        {
+            errors.Add(new(Fields.LeaveMessage, "Select yes if it is OK to leave you a message"));
+        }
+
+        if (ParseChoice<HelpFor>(Who) is null)
+        {
+            errors.Add(new(Fields.Who, "Select who needs help"));
+        }
+
+        if (message.Length > MessageMax)
+        {
+            errors.Add(new(Fields.Message, string.Create(CultureInfo.InvariantCulture,
+                $"Message must be {MessageMax:N0} characters or fewer (it has {message.Length:N0})")));
+        }
+
+        if (ParseYesNo(Consent) != true)
+        {
+            errors.Add(new(Fields.Consent, "Check the box to let us contact you"));
+        }
+
+        return errors;
+    }
+
+    /// <summary>The accepted inquiry. Only call on a form whose <see cref="Validate"/> returned no errors.</summary>
+    public Inquiry ToInquiry()
+    {
+        return new Inquiry
+        {
+            Name = SingleLine(Name),
+            Email = NullIfEmpty(SingleLine(Email)),
+            Phone = NullIfEmpty(SingleLine(Phone)),
+            Preferred = ParseChoice<ContactMethod>(Preferred) ?? throw new InvalidOperationException("The form is not valid."),
+            BestTime = ParseChoice<CallTime>(BestTime),
+            LeaveMessage = ParseYesNo(LeaveMessage) ?? throw new InvalidOperationException("The form is not valid."),
+            Who = ParseChoice<HelpFor>(Who) ?? throw new InvalidOperationException("The form is not valid."),
+            Message = NullIfEmpty(MultiLine(Message)),
+            Consent = ParseYesNo(Consent) == true,
+        };
+    }
+
+    // Model-binding trace logs print action arguments with ToString(): never the values.
+    public override string ToString() => nameof(InquiryForm);
+
+    /// <summary>
+    /// A one-line value: control characters (CR and LF among them) and Unicode line separators become spaces. Browsers
+    /// cannot put a line break in a text input, so one here was crafted, and it must never reach a mail header.
+    /// </summary>
+    public static string SingleLine(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        var builder = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            builder.Append(char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085' ? ' ' : c);
+        }
+
+        return MultipleSpaces().Replace(builder.ToString(), " ").Trim();
+    }
+
+    /// <summary>A textarea's value: line breaks kept as LF (so 2,000 characters means what the visitor saw), other controls dropped.</summary>
+    public static string MultiLine(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        var builder = new StringBuilder(value.Length);
+        foreach (var c in value.ReplaceLineEndings("\n"))
+        {
+            if (c == '\n' || c == '\t' || !char.IsControl(c))
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString().Trim();
+    }
+
+    public static bool IsEmail(string value) =>
+        value.Length <= EmailMax
+        && EmailPattern().IsMatch(value)
+        && MailboxAddress.TryParse(value, out var mailbox)
+        && string.Equals(mailbox.Address, value, StringComparison.Ordinal);
+
+    /// <summary>Any common way of writing a phone number: 7 to 15 digits, spaces, dots, dashes, brackets, a leading +, an extension.</summary>
+    public static bool IsPhone(string value)
+    {
+        var match = PhonePattern().Match(value);
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        var digits = match.Groups["number"].Value.Count(char.IsAsciiDigit);
+        return digits is >= 7 and <= 15;
+    }
+
+    private static T? ParseChoice<T>(string? value)
+        where T : struct, Enum =>
+        !string.IsNullOrEmpty(value) && Enum.GetNames<T>().Contains(value, StringComparer.OrdinalIgnoreCase)
+            ? Enum.Parse<T>(value, ignoreCase: true)
+            : null;
+
+    private static bool? ParseYesNo(string? value) => value?.ToLowerInvariant() switch
+    {
+        "yes" or "true" or "on" => true,
+        "no" or "false" => false,
+        _ => null,
+    };
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    [GeneratedRegex(" {2,}")]
+    private static partial Regex MultipleSpaces();
+
+    // The WHATWG rule for type="email", with at least one dot in the domain: an intranet name is no use to us.
+    [GeneratedRegex(@"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$")]
+    private static partial Regex EmailPattern();
+
+    [GeneratedRegex(@"^(?<number>\+?\(?[0-9][0-9 ().\-/]*[0-9])(?:\s*(?:x|ext\.?|extension)\s*[0-9]{1,6})?$", RegexOptions.IgnoreCase)]
+    private static partial Regex PhonePattern();
+}

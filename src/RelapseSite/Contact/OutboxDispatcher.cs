@@ -1,0 +1,243 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace RelapseSite.Contact;
+
+/// <summary>
+/// Sends what the outbox holds, outside any web request. It starts by making everything waiting due at once, then
+/// wakes for each new inquiry and otherwise when the next retry is due. Failures back off exponentially with jitter
+/// (30 s doubling to a 30 min cap by default); after <c>Outbox:DeadAfterHours</c> an inquiry is marked dead and an
+/// error names its id. Logs carry inquiry ids and error kinds, never a name, an address or a message.
+/// </summary>
+public sealed class OutboxDispatcher(
+    Outbox outbox,
+    IMailSender sender,
+    InquiryMessage messages,
+    OutboxSignal signal,
+    IOptions<OutboxOptions> outboxOptions,
+    IOptions<MailOptions> mailOptions,
+    IHostEnvironment environment,
+    TimeProvider time,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private const int BatchSize = 20;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        DescribeMailRoute();
+        var started = false;
+        var interrupted = false;
+        var checkpointOwed = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var options = outboxOptions.Value;
+            TimeSpan wait;
+            try
+            {
+                if (!started)
+                {
+                    var waiting = await outbox.ResumeAsync(onlyInterrupted: false, stoppingToken);
+                    started = true;
+                    if (waiting > 0)
+                    {
+                        logger.LogInformation("{Count} inquiries were waiting in the outbox; sending them now", waiting);
+                    }
+                }
+                else if (interrupted)
+                {
+                    await outbox.ResumeAsync(onlyInterrupted: true, stoppingToken);
+                    interrupted = false;
+                }
+
+                if (await PurgeExpiredAsync(options, stoppingToken))
+                {
+                    checkpointOwed = true;
+                }
+
+                while (await DeliverBatchAsync(options, stoppingToken) is { } delivered)
+                {
+                    checkpointOwed |= delivered > 0;
+                }
+
+                // Until the checkpoint succeeds, delivered inquiries' old pages may still sit in the WAL: keep trying.
+                if (checkpointOwed)
+                {
+                    checkpointOwed = !await outbox.CheckpointAsync(stoppingToken);
+                }
+
+                var next = await outbox.NextDueAsync(stoppingToken);
+                wait = next is null ? options.Poll : Clamp(next.Value - time.GetUtcNow(), TimeSpan.Zero, options.Poll);
+                if (checkpointOwed)
+                {
+                    wait = Clamp(wait, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The outbox itself failed (disk, permissions). Never let the dispatcher die: the host would stop with it.
+                logger.LogError("The outbox dispatcher could not work ({ErrorType}); trying again in {Delay}", ex.GetType().Name, options.RetryBase);
+                interrupted = true;
+                wait = options.RetryBase;
+            }
+
+            try
+            {
+                await signal.WaitAsync(wait, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>The delay before retry number <paramref name="attempt"/>+1: doubling from the base, capped, with ±25% jitter.</summary>
+    public static TimeSpan Backoff(int attempt, TimeSpan baseDelay, TimeSpan maxDelay, double random)
+    {
+        var exponential = baseDelay.TotalSeconds * Math.Pow(2, Math.Clamp(attempt - 1, 0, 30));
+        var capped = Math.Min(exponential, maxDelay.TotalSeconds);
+
+        // Jitter spreads retries out, so a mail server coming back is not hit by every waiting inquiry at once.
+        var jittered = capped * (0.75 + (0.5 * random));
+        return TimeSpan.FromSeconds(Math.Min(jittered, maxDelay.TotalSeconds));
+    }
+
+    /// <summary>Claims and sends one batch, and returns how many were delivered; null when nothing was due.</summary>
+    private async Task<int?> DeliverBatchAsync(OutboxOptions options, CancellationToken stoppingToken)
+    {
+        var batch = await outbox.ClaimDueAsync(BatchSize, stoppingToken);
+        if (batch.Count == 0)
+        {
+            return null;
+        }
+
+        var remaining = new Queue<OutboxEntry>(batch);
+        var delivered = 0;
+        try
+        {
+            IMailSession session;
+            try
+            {
+                session = await sender.OpenAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The server is unreachable: every inquiry in the batch fails the same way.
+                while (remaining.TryDequeue(out var entry))
+                {
+                    await FailAsync(entry, MailFailure.Describe(ex), options);
+                }
+
+                return 0;
+            }
+
+            await using (session)
+            {
+                while (remaining.TryPeek(out var entry))
+                {
+                    if (await SendAsync(session, entry, options, stoppingToken))
+                    {
+                        delivered++;
+                    }
+
+                    remaining.Dequeue();
+                }
+            }
+        }
+        finally
+        {
+            // Stopping mid-batch: what was claimed but not tried goes back, due at the next start.
+            foreach (var entry in remaining)
+            {
+                await outbox.ReleaseAsync(entry.Id, CancellationToken.None);
+            }
+        }
+
+        return delivered;
+    }
+
+    /// <summary>Sends one inquiry and records the outcome; true when it was delivered.</summary>
+    private async Task<bool> SendAsync(IMailSession session, OutboxEntry entry, OutboxOptions options, CancellationToken stoppingToken)
+    {
+        Inquiry inquiry;
+        try
+        {
+            inquiry = outbox.Open(entry);
+        }
+        catch (CryptographicException)
+        {
+            // Retrying cannot help: the key ring has lost its key. Keep the data (a restored key ring can still read it).
+            await outbox.MarkDeadAsync(entry.Id, nameof(CryptographicException), CancellationToken.None);
+            logger.LogError("Inquiry {InquiryId} cannot be decrypted (is DataProtection:KeysPath the same key ring?) and is marked dead", entry.Id);
+            return false;
+        }
+
+        try
+        {
+            await session.SendAsync(entry.Id, messages.Build(entry.Id, inquiry, entry.CreatedAt), stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            await FailAsync(entry, MailFailure.Describe(ex), options);
+            return false;
+        }
+
+        await outbox.MarkDeliveredAsync(entry.Id, CancellationToken.None);
+        logger.LogInformation("Inquiry {InquiryId} delivered on attempt {Attempt}", entry.Id, entry.Attempts);
+        return true;
+    }
+
+    private async Task FailAsync(OutboxEntry entry, string error, OutboxOptions options)
+    {
+        var now = time.GetUtcNow();
+        if (now - entry.QueuedAt >= options.DeadAfter)
+        {
+            await outbox.MarkDeadAsync(entry.Id, error, CancellationToken.None);
+            logger.LogError(
+                "Inquiry {InquiryId} could not be delivered in {Hours} hours ({ErrorType}) and is now dead; it is kept encrypted. Fix the mail settings, then run: outbox requeue",
+                entry.Id, options.DeadAfterHours, error);
+            return;
+        }
+
+        var delay = Backoff(entry.Attempts, options.RetryBase, options.RetryMax, Random.Shared.NextDouble());
+        await outbox.ScheduleRetryAsync(entry.Id, error, now + delay, CancellationToken.None);
+        logger.LogWarning("Inquiry {InquiryId} not delivered on attempt {Attempt} ({ErrorType}); next try in {Delay}", entry.Id, entry.Attempts, error, delay);
+    }
+
+    /// <summary>True when any data was purged.</summary>
+    private async Task<bool> PurgeExpiredAsync(OutboxOptions options, CancellationToken stoppingToken)
+    {
+        var purged = await outbox.PurgeExpiredAsync(options.Retention, stoppingToken);
+        foreach (var id in purged)
+        {
+            logger.LogError("Inquiry {InquiryId} was never delivered; its data was deleted after {Days} days (Outbox:RetentionDays)", id, options.RetentionDays);
+        }
+
+        return purged.Count > 0;
+    }
+
+    private void DescribeMailRoute()
+    {
+        var mail = mailOptions.Value;
+        if (mail.UsesSmtp)
+        {
+            logger.LogInformation("Inquiries are sent by SMTP to {Host}:{Port} ({Security})", mail.Host, mail.EffectivePort, mail.SecurityMode);
+        }
+        else if (environment.IsProduction())
+        {
+            logger.LogWarning(
+                "Inquiries are written as .eml files to {PickupDirectory}, not emailed: make sure something reads that folder, or set Mail:Host",
+                mail.PickupDirectory);
+        }
+        else
+        {
+            logger.LogInformation("Inquiries are written as .eml files to {PickupDirectory}", mail.PickupDirectory);
+        }
+    }
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
+}

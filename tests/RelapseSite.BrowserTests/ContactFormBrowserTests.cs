@@ -1,0 +1,214 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace RelapseSite.BrowserTests;
+
+/// <summary>
+/// The contact form in a real browser: its error state and thanks page pass axe and the Nu checker, it can be filled
+/// and sent by keyboard alone, and it works with JavaScript off. Fields are found by their visible labels and roles,
+/// not ids, so the tests survive renamed fields.
+/// </summary>
+[Collection(BrowserSuite.Name)]
+public sealed class ContactFormBrowserTests(BrowserFixture browser)
+{
+    /// <summary>Where Tab goes, what the focused control is, and how its label and group read.</summary>
+    private const string DescribeFocus = """
+        () => {
+          const el = document.activeElement;
+          if (!el || el === document.body) return null;
+          return {
+            tag: el.tagName.toLowerCase(),
+            type: (el.getAttribute('type') ?? '').toLowerCase(),
+            label: [...(el.labels ?? [])].map(l => l.innerText).join(' '),
+            group: el.closest('fieldset')?.querySelector('legend')?.innerText ?? '',
+            checked: el.checked === true,
+            inForm: el.closest('form[method="post" i]') !== null,
+          };
+        }
+        """;
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    [BrowserFact]
+    public async Task The_form_in_its_error_state_has_no_axe_violations_and_valid_html()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/contact");
+
+        var response = await page.RunAndWaitForResponseAsync(() => Submit(page).ClickAsync(), r => r.Request.Method == "POST");
+        var html = await response.TextAsync();
+        var problems = await AccessibilityTests.Violations(page, "/contact (errors)");
+        var small = (await TargetSizeTests.Measure(page, "form a, form button, form input, form select, form textarea"))
+            .Where(t => t.Width < 24 || t.Height < 24).ToList();
+
+        Assert.True(await page.GetByText("There is a problem").IsVisibleAsync(), "no error summary after sending an empty form");
+        Assert.EndsWith("/contact", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        Assert.True(small.Count == 0, string.Join(Environment.NewLine, small.Select(t => $"{t.Width:0.#}x{t.Height:0.#}: {t.Html}")));
+        if (NuChecker.SkipReason is null)
+        {
+            Assert.Empty(await CheckHtml(html));
+        }
+    }
+
+    [BrowserFact]
+    public async Task The_form_can_be_filled_and_sent_with_the_keyboard_alone()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/contact");
+        var mailBefore = MailCount();
+        var done = new List<string>();
+
+        var sent = false;
+        for (var i = 0; i < 80 && !sent; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var focus = await FocusOf(page);
+            if (focus is null || !focus.InForm)
+            {
+                continue;
+            }
+
+            var what = $"{focus.Group} {focus.Label}";
+            switch (focus.Tag, focus.Type)
+            {
+                case ("textarea", _):
+                    await page.Keyboard.TypeAsync("I used again last week and I want to talk about coming back.");
+                    done.Add("message");
+                    break;
+                case ("input", "email"):
+                case ("input", _) when Regex.IsMatch(focus.Label, "e-?mail", RegexOptions.IgnoreCase) && focus.Type is "" or "text":
+                    await page.Keyboard.TypeAsync("sam@example.org");
+                    done.Add("email");
+                    break;
+                case ("input", "tel"):
+                case ("input", "" or "text") when Regex.IsMatch(focus.Label, "phone", RegexOptions.IgnoreCase):
+                    await page.Keyboard.TypeAsync("954-555-0100");
+                    done.Add("phone");
+                    break;
+                case ("input", "" or "text") when Regex.IsMatch(focus.Label, "name", RegexOptions.IgnoreCase):
+                    await page.Keyboard.TypeAsync("Sam Rivera");
+                    done.Add("name");
+                    break;
+                case ("input", "radio" or "checkbox") when !focus.Checked:
+                    // Tab lands on a radio group's first option; Space chooses it. Space ticks a checkbox.
+                    await page.Keyboard.PressAsync("Space");
+                    done.Add(what);
+                    break;
+                case ("button", _):
+                case ("input", "submit"):
+                    await page.Keyboard.PressAsync("Enter");
+                    sent = true;
+                    break;
+            }
+        }
+
+        // A form that re-renders with errors never gets here, and the wait fails with the URL it stayed on.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/contact/thanks", new() { Timeout = 10_000 });
+
+        Assert.EndsWith("/contact/thanks", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+        Assert.Contains("name", done);
+        Assert.Contains("email", done);
+        Assert.Contains("message", done);
+        Assert.True(await MailArrives(mailBefore), $"no mail in {browser.Site.MailFolder}");
+    }
+
+    [BrowserFact]
+    public async Task With_javascript_off_the_form_reaches_the_thanks_page_and_it_has_no_axe_violations()
+    {
+        await using var noScript = await browser.NewContextAsync(javaScript: false);
+        var page = await noScript.NewPageAsync();
+        await page.GotoAsync("/contact");
+        var mailBefore = MailCount();
+
+        await Fill(page);
+        await Submit(page).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/contact/thanks"));
+        var thanksHtml = await (await browser.CreateHttpClient().GetAsync(new Uri(page.Url).PathAndQuery)).Content.ReadAsStringAsync();
+
+        // axe is a script, so the thanks page is scanned again in a browser with JavaScript on.
+        await using var withScript = await browser.NewContextAsync();
+        var scanned = await withScript.NewPageAsync();
+        await scanned.GotoAsync(new Uri(page.Url).PathAndQuery);
+        var problems = await AccessibilityTests.Violations(scanned, "/contact/thanks");
+
+        Assert.True(await page.Locator("h1").IsVisibleAsync());
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        Assert.True(await MailArrives(mailBefore), $"no mail in {browser.Site.MailFolder}");
+        if (NuChecker.SkipReason is null)
+        {
+            Assert.Empty(await CheckHtml(thanksHtml));
+        }
+    }
+
+    /// <summary>Fills every required field the way a visitor reads them: by label, role and group.</summary>
+    private static async Task Fill(IPage page)
+    {
+        await page.GetByRole(AriaRole.Textbox, new() { NameRegex = new Regex("name", RegexOptions.IgnoreCase) }).First.FillAsync("Sam Rivera");
+        await page.GetByRole(AriaRole.Textbox, new() { NameRegex = new Regex("e-?mail", RegexOptions.IgnoreCase) }).FillAsync("sam@example.org");
+        await page.GetByRole(AriaRole.Textbox, new() { NameRegex = new Regex("phone", RegexOptions.IgnoreCase) }).FillAsync("954-555-0100");
+        await page.GetByRole(AriaRole.Textbox, new() { NameRegex = new Regex("message|help you|tell us", RegexOptions.IgnoreCase) }).Last.FillAsync("I used again last week and I want to talk about coming back.");
+
+        // Radio groups (how to reach you, OK to leave a message, who needs help): the first choice of each.
+        foreach (var group in await page.GetByRole(AriaRole.Group).AllAsync())
+        {
+            var radios = group.GetByRole(AriaRole.Radio);
+            if (await radios.CountAsync() > 0)
+            {
+                await radios.First.CheckAsync();
+            }
+        }
+
+        await page.GetByRole(AriaRole.Checkbox).CheckAsync();
+    }
+
+    private static ILocator Submit(IPage page) =>
+        page.Locator("form[method='post' i]").GetByRole(AriaRole.Button, new() { NameRegex = new Regex("send|submit", RegexOptions.IgnoreCase) });
+
+    private static async Task<Focus?> FocusOf(IPage page)
+    {
+        var json = await page.EvaluateAsync<JsonElement?>(DescribeFocus);
+        return json is { ValueKind: JsonValueKind.Object } value ? value.Deserialize<Focus>(JsonOptions) : null;
+    }
+
+    private int MailCount() => Directory.Exists(browser.Site.MailFolder)
+        ? Directory.EnumerateFiles(browser.Site.MailFolder, "*", SearchOption.AllDirectories).Count()
+        : 0;
+
+    /// <summary>Waits for one more message in the pickup folder than there was before the form was sent.</summary>
+    private async Task<bool> MailArrives(int before)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (MailCount() > before)
+            {
+                return true;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
+    }
+
+    private static async Task<IReadOnlyList<string>> CheckHtml(string html)
+    {
+        var folder = Directory.CreateTempSubdirectory("relapsesite-vnu-");
+        try
+        {
+            var file = Path.Combine(folder.FullName, "page.html");
+            await File.WriteAllTextAsync(file, html);
+            return await NuChecker.Errors([file]);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private sealed record Focus(string Tag, string Type, string Label, string Group, bool Checked, bool InForm);
+}

@@ -1,0 +1,259 @@
+using System.Net;
+using MimeKit;
+
+namespace RelapseSite.Tests.Contact;
+
+/// <summary>From the form to a real SMTP server on loopback: headers, body, injection, outages and restarts.</summary>
+public sealed class ContactDeliveryTests
+{
+    [Fact]
+    public async Task A_valid_inquiry_reaches_every_intake_address_with_reply_to_subject_and_both_parts()
+    {
+        await using var smtp = await SmtpTestServer.StartNewAsync();
+        using var site = ContactSite.Create(smtp);
+        var fields = ContactVisitor.ValidFields();
+        fields["message"] = "He said <b>\"help\"</b> & then left.\nSecond line.";
+
+        var reference = await site.Visitor().SendValidAsync(fields);
+        var mail = (await smtp.WaitForAsync(1))[0];
+        var message = mail.Message;
+
+        Assert.Equal([ContactSite.IntakeA, ContactSite.IntakeB], mail.EnvelopeTo);
+        Assert.Equal("web@relapse.example.org", mail.EnvelopeFrom);
+        Assert.Equal([ContactSite.IntakeA, ContactSite.IntakeB], message.To.Mailboxes.Select(m => m.Address));
+        Assert.Equal("web@relapse.example.org", Assert.Single(message.From.Mailboxes).Address);
+        var replyTo = Assert.Single(message.ReplyTo.Mailboxes);
+        Assert.Equal("maria.lopez@example.net", replyTo.Address);
+        Assert.Equal("Maria Lopez", replyTo.Name);
+        Assert.Equal("New inquiry: Maria Lopez prefers a call (morning)", message.Subject);
+        Assert.Equal($"inquiry-{reference}@relapse.example.org", message.MessageId);
+        Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]);
+
+        var text = message.TextBody;
+        foreach (var expected in new[]
+        {
+            reference, "Maria Lopez", "maria.lopez@example.net", "(954) 555-0123", "a phone call", "Morning",
+            "NO: please do not leave a message", "Someone they care about", "Consent to contact:     Yes",
+            "He said <b>\"help\"</b> & then left.\nSecond line.",
+        })
+        {
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
+
+        var html = message.HtmlBody;
+        Assert.Contains("He said &lt;b&gt;&quot;help&quot;&lt;/b&gt; &amp; then left.<br>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>(954) 555-0123</td>", html, StringComparison.Ordinal);
+        Assert.Contains($"<td>{reference}</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Nothing_is_ever_sent_to_the_address_the_visitor_typed()
+    {
+        await using var smtp = await SmtpTestServer.StartNewAsync();
+        using var site = ContactSite.Create(smtp);
+
+        await site.Visitor().SendValidAsync();
+        await smtp.WaitForAsync(1);
+        await Task.Delay(500);
+
+        Assert.All(smtp.Received, mail => Assert.DoesNotContain("maria.lopez@example.net", mail.EnvelopeTo));
+        Assert.Single(smtp.Received);
+    }
+
+    [Fact]
+    public async Task Without_an_email_there_is_no_reply_to_and_the_subject_follows_the_choice()
+    {
+        await using var smtp = await SmtpTestServer.StartNewAsync();
+        using var site = ContactSite.Create(smtp);
+        var fields = ContactVisitor.ValidFields();
+        fields["email"] = "";
+        fields["preferred"] = "Text";
+        fields["bestTime"] = "";
+
+        await site.Visitor().SendValidAsync(fields);
+        var message = (await smtp.WaitForAsync(1))[0].Message;
+
+        Assert.Empty(message.ReplyTo);
+        Assert.Equal("New inquiry: Maria Lopez prefers a text", message.Subject);
+        Assert.Contains("Email:                  not given", message.TextBody, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> EveryField() => new(ContactVisitor.ValidFields().Keys);
+
+    [Theory]
+    [MemberData(nameof(EveryField))]
+    public async Task A_line_break_in_any_field_never_adds_a_header_or_a_recipient(string field)
+    {
+        await using var smtp = await SmtpTestServer.StartNewAsync();
+        using var site = ContactSite.Create(smtp);
+        var fields = ContactVisitor.ValidFields();
+        fields[field] += "\r\nBcc: attacker@evil.example\r\nX-Injected: yes\n\rCc: other@evil.example";
+
+        var response = await site.Visitor().SendAsync(fields);
+
+        if (field is "name" or "message")
+        {
+            // Free text is kept, with the line breaks neutralised where it reaches a header.
+            Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+            var mail = (await smtp.WaitForAsync(1))[0];
+            var headerBlock = mail.Raw[..mail.Raw.IndexOf("\r\n\r\n", StringComparison.Ordinal)];
+            Assert.Equal([ContactSite.IntakeA, ContactSite.IntakeB], mail.EnvelopeTo);
+            Assert.Empty(mail.Message.Cc);
+            Assert.Empty(mail.Message.Bcc);
+            Assert.DoesNotContain(mail.Message.Headers, h => h.Field is "Bcc" or "Cc" or "X-Injected");
+            Assert.DoesNotMatch("(?m)^(Bcc|Cc|X-Injected):", headerBlock);
+            Assert.DoesNotContain('\n', mail.Message.Subject ?? "");
+            Assert.DoesNotContain('\r', mail.Message.Subject ?? "");
+        }
+        else
+        {
+            // Everything else has a fixed shape, and a line break breaks it: the form is shown again, nothing is sent.
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            await Task.Delay(300);
+            Assert.Empty(smtp.Received);
+            Assert.Empty(OutboxFile.Rows(site.OutboxPath()));
+        }
+    }
+
+    [Fact]
+    public async Task The_visitor_never_waits_for_the_mail_server()
+    {
+        await using var smtp = await SmtpTestServer.StartNewAsync();
+        smtp.Hold();
+        using var site = ContactSite.Create(smtp);
+        var visitor = site.Visitor();
+
+        var first = await visitor.SendAsync();
+        await smtp.HeldMessageArrived.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var whileMailIsStuck = await visitor.SendAsync().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(HttpStatusCode.SeeOther, first.StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, whileMailIsStuck.StatusCode);
+        Assert.Empty(smtp.Received);
+        smtp.Release();
+        await smtp.WaitForAsync(2);
+    }
+
+    [Fact]
+    public async Task StartTls_never_falls_back_to_plain_text_when_the_server_does_not_offer_it()
+    {
+        await using var smtp = await SmtpTestServer.StartNewAsync();
+        using var site = ContactSite.Create(smtp).Set("Mail:Security", "StartTls");
+
+        var reference = await site.Visitor().SendValidAsync();
+        var row = await Eventually.Get(
+            () => Task.FromResult(OutboxFile.Rows(site.OutboxPath()).SingleOrDefault()),
+            r => r?.Attempts >= 2 && r.State == "pending" && r.LastError is not null);
+
+        Assert.Equal(reference, row?.Id);
+        Assert.Equal("pending", row?.State);
+        Assert.Equal("NotSupportedException", row?.LastError);
+        Assert.Empty(smtp.Received);
+    }
+
+    [Fact]
+    public async Task Inquiries_accepted_while_the_mail_server_is_down_are_delivered_when_it_comes_back()
+    {
+        await using var smtp = SmtpTestServer.Reserve();
+        using var site = ContactSite.Create(smtp);
+        var visitor = site.Visitor();
+
+        var first = await visitor.SendValidAsync();
+        var second = await visitor.SendValidAsync();
+        var failed = await Eventually.Get(
+            () => Task.FromResult(OutboxFile.Rows(site.OutboxPath())),
+            rows => rows.Count == 2 && rows.All(r => r.Attempts >= 2 && r.State == "pending"));
+        await smtp.StartAsync();
+        var received = await smtp.WaitForAsync(2);
+
+        Assert.All(failed, row => Assert.Equal("pending", row.State));
+        Assert.All(failed, row => Assert.StartsWith("SocketException", row.LastError, StringComparison.Ordinal));
+        Assert.Equal(
+            new[] { $"inquiry-{first}@relapse.example.org", $"inquiry-{second}@relapse.example.org" }.Order(),
+            received.Select(m => m.Message.MessageId).Order());
+        await OutboxFile.WaitForStateAsync(site.OutboxPath(), first, "delivered");
+        await OutboxFile.WaitForStateAsync(site.OutboxPath(), second, "delivered");
+        Assert.Contains(site.Logs.Lines, line => line.Contains("not delivered on attempt", StringComparison.Ordinal) && line.Contains(first, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Pending_inquiries_survive_a_restart_and_are_decrypted_correctly()
+    {
+        var data = Directory.CreateTempSubdirectory("relapsesite-restart-").FullName;
+        try
+        {
+            await using var smtp = SmtpTestServer.Reserve();
+            var fields = ContactVisitor.ValidFields();
+            fields["name"] = "Zoë Ångström";
+            fields["message"] = "Écrit avant le redémarrage: ça doit arriver intact.";
+            string reference;
+            using (var before = ContactSite.Create(smtp).UseData(data))
+            {
+                reference = await before.Visitor().SendValidAsync(fields);
+                await Eventually.Get(() => Task.FromResult(OutboxFile.Rows(Path.Combine(data, "outbox.db"))), rows => rows.Any(r => r.Attempts >= 1));
+            }
+
+            await smtp.StartAsync();
+            using var after = ContactSite.Create(smtp).UseData(data);
+            _ = after.Server;
+            var message = (await smtp.WaitForAsync(1))[0].Message;
+
+            Assert.Equal($"inquiry-{reference}@relapse.example.org", message.MessageId);
+            Assert.Equal("New inquiry: Zoë Ångström prefers a call (morning)", message.Subject);
+            Assert.Contains("Écrit avant le redémarrage: ça doit arriver intact.", message.TextBody, StringComparison.Ordinal);
+            await OutboxFile.WaitForStateAsync(Path.Combine(data, "outbox.db"), reference, "delivered");
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_mail_server_that_accepts_but_never_answers_is_given_up_on_after_the_connect_timeout()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        using var site = ContactSite.Create()
+            .Set("Mail:Host", "127.0.0.1")
+            .Set("Mail:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Set("Mail:Security", "None")
+            .Set("Mail:ConnectTimeoutSeconds", "1")
+            .Set("Mail:TimeoutSeconds", "600");
+
+        var reference = await site.Visitor().SendValidAsync();
+        var row = await Eventually.Get(
+            () => Task.FromResult(OutboxFile.Rows(site.OutboxPath()).SingleOrDefault()),
+            r => r?.LastError is not null,
+            TimeSpan.FromSeconds(8));
+
+        Assert.Equal(reference, row?.Id);
+        Assert.Equal("TimeoutException", row?.LastError);
+    }
+
+    [Fact]
+    public async Task Without_a_mail_host_each_inquiry_is_written_as_an_eml_file_in_the_pickup_directory()
+    {
+        using var site = ContactSite.Create();
+        var pickup = Path.Combine(site.DataRoot, "mail");
+
+        var reference = await site.Visitor().SendValidAsync();
+        var file = Path.Combine(pickup, reference + ".eml");
+        await Eventually.Get(() => Task.FromResult(File.Exists(file)), exists => exists);
+        var message = await MimeMessage.LoadAsync(file);
+
+        Assert.Equal("New inquiry: Maria Lopez prefers a call (morning)", message.Subject);
+        Assert.Equal([ContactSite.IntakeA, ContactSite.IntakeB], message.To.Mailboxes.Select(m => m.Address));
+        Assert.Equal("maria.lopez@example.net", Assert.Single(message.ReplyTo.Mailboxes).Address);
+        Assert.Equal($"inquiry-{reference}@relapse.example.org", message.MessageId);
+        Assert.Equal([reference + ".eml"], Directory.EnumerateFiles(pickup).Select(Path.GetFileName));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+
+        await OutboxFile.WaitForStateAsync(site.OutboxPath(), reference, "delivered");
+    }
+}

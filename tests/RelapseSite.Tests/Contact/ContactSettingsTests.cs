@@ -1,0 +1,159 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using RelapseSite.Contact;
+using RelapseSite.Web;
+
+namespace RelapseSite.Tests.Contact;
+
+/// <summary>A bad setting stops the site at start, and the message names the key.</summary>
+public sealed class ContactSettingsTests : IDisposable
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("relapsesite-settings-").FullName;
+
+    public void Dispose() => Directory.Delete(_data, recursive: true);
+
+    [Theory]
+    [InlineData("Mail:Port", "70000", "Mail:Port")]
+    [InlineData("Mail:Port", "smtp", "Mail:Port")]
+    [InlineData("Mail:Security", "Auto", "Mail:Security")]
+    [InlineData("Mail:From", "", "Mail:From")]
+    [InlineData("Mail:From", "not an address", "Mail:From")]
+    [InlineData("Mail:To", "", "Mail:To")]
+    [InlineData("Mail:To", "intake@example.org, nonsense", "Mail:To")]
+    [InlineData("Mail:UserName", "intake", "Mail:UserName")]
+    [InlineData("Mail:ConnectTimeoutSeconds", "0", "Mail:ConnectTimeoutSeconds")]
+    [InlineData("Mail:TimeZone", "Mars/Olympus_Mons", "Mail:TimeZone")]
+    [InlineData("Contact:MinimumFillSeconds", "-1", "Contact:MinimumFillSeconds")]
+    [InlineData("Contact:PermitLimit", "0", "Contact:PermitLimit")]
+    [InlineData("Contact:WindowSeconds", "0", "Contact:WindowSeconds")]
+    [InlineData("Outbox:RetentionDays", "0", "Outbox:RetentionDays")]
+    [InlineData("Outbox:RetryBaseSeconds", "3600", "Outbox:RetryMaxSeconds")]
+    [InlineData("Outbox:DeadAfterHours", "2000", "Outbox:DeadAfterHours")]
+    public async Task A_bad_setting_stops_the_site_at_start_naming_the_key(string key, string value, string named)
+    {
+        var failure = await StartFailureAsync(new() { [key] = value });
+
+        Assert.NotNull(failure);
+        Assert.True(failure.Contains(named, StringComparison.Ordinal), failure);
+    }
+
+    [Fact]
+    public async Task The_site_starts_with_the_shipped_settings_in_production()
+    {
+        Assert.Null(await StartFailureAsync([]));
+    }
+
+    [Fact]
+    public async Task A_password_is_refused_over_an_unencrypted_connection_to_another_machine()
+    {
+        var failure = await StartFailureAsync(new()
+        {
+            ["Mail:Host"] = "mail.example.org",
+            ["Mail:Security"] = "None",
+            ["Mail:UserName"] = "intake",
+            ["Mail:Password"] = "hunter2-secret",
+        });
+
+        Assert.Contains("Mail:Security is None", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2-secret", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Production_refuses_to_start_unless_a_mail_host_or_pickup_directory_is_set()
+    {
+        await using var smtp = SmtpTestServer.Reserve();
+        var settings = AppProcess.Settings(_data, smtp);
+        settings["Mail__Host"] = "";
+        settings["Mail__PickupDirectory"] = "";
+
+        var (exit, output) = await AppProcess.RunAsync(settings, "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("The site could not start", output, StringComparison.Ordinal);
+        Assert.Contains("Set Mail:Host (an SMTP server) or Mail:PickupDirectory", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Outside_production_mail_falls_back_to_eml_files_in_App_Data()
+    {
+        await using var app = await StartAsync(new() { ["Mail:Host"] = "", ["Mail:PickupDirectory"] = "" }, "Development");
+
+        var mail = app.Services.GetRequiredService<IOptions<MailOptions>>().Value;
+
+        Assert.False(mail.UsesSmtp);
+        Assert.Equal(Path.Combine(app.Environment.ContentRootPath, "App_Data", "mail"), mail.PickupDirectory);
+    }
+
+    [Fact]
+    public void The_shipped_settings_write_eml_files_to_the_pickup_directory()
+    {
+        using var site = new SiteFactory();
+
+        var mail = site.Services.GetRequiredService<IOptions<MailOptions>>().Value;
+
+        Assert.False(mail.UsesSmtp);
+        Assert.Equal(Path.Combine(site.DataRoot, "mail"), mail.PickupDirectory);
+        Assert.Equal(MailSecurity.StartTls, mail.SecurityMode);
+    }
+
+    [Fact]
+    public void Several_intake_addresses_go_in_one_comma_separated_string()
+    {
+        using var site = ContactSite.Create().Set("Mail:To", "a@example.org,b@example.org, Intake Desk <c@example.org>");
+
+        var mail = site.Services.GetRequiredService<IOptions<MailOptions>>().Value;
+
+        Assert.Equal(["a@example.org", "b@example.org", "c@example.org"], mail.ToAddresses.Select(m => m.Address));
+    }
+
+    /// <summary>
+    /// The site's own wiring (AddSite, UseSite, the shipped appsettings.json) on a test server, started as the host
+    /// starts it, so a start-up failure arrives here as the exception Program.cs would log.
+    /// </summary>
+    private async Task<string?> StartFailureAsync(Dictionary<string, string?> settings)
+    {
+        try
+        {
+            await using var app = await StartAsync(settings, "Production");
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex.ToString();
+        }
+    }
+
+    private async Task<WebApplication> StartAsync(Dictionary<string, string?> settings, string environment)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = environment,
+            ContentRootPath = Path.Combine(SiteFactory.RepositoryRoot, "src", "RelapseSite"),
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Content:Root"] = Path.Combine(SiteFactory.RepositoryRoot, "content"),
+            ["Outbox:Path"] = Path.Combine(_data, "outbox.db"),
+            ["DataProtection:KeysPath"] = Path.Combine(_data, "keys"),
+            ["Mail:PickupDirectory"] = Path.Combine(_data, "mail"),
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseTestServer();
+        builder.AddSite();
+        var app = builder.Build();
+        app.UseSite();
+        try
+        {
+            await app.StartAsync();
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+}

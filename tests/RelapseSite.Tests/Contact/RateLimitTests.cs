@@ -1,0 +1,68 @@
+using System.Net;
+using RelapseSite.Contact;
+
+namespace RelapseSite.Tests.Contact;
+
+public sealed class RateLimitTests
+{
+    [Fact]
+    public async Task The_post_after_the_permit_limit_gets_429_with_a_friendly_page_and_the_phone_number()
+    {
+        using var site = ContactSite.Create().Set("Contact:PermitLimit", "5").Set("Contact:WindowSeconds", "60");
+        var visitor = site.Visitor();
+        for (var i = 0; i < 5; i++)
+        {
+            await visitor.SendValidAsync();
+        }
+
+        var response = await visitor.SendAsync();
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Contains("Please wait a moment", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"tel:+18554254846\"", html, StringComparison.Ordinal);
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 should say when to try again");
+        Assert.Equal(5, OutboxFile.Rows(site.OutboxPath()).Count);
+    }
+
+    [Fact]
+    public async Task The_limit_is_per_client_address()
+    {
+        using var site = ContactSite.Create().Set("Contact:PermitLimit", "2");
+        var first = site.VisitorFrom(IPAddress.Parse("203.0.113.7"));
+        var second = site.VisitorFrom(IPAddress.Parse("203.0.113.8"));
+        await first.SendValidAsync();
+        await first.SendValidAsync();
+
+        var limited = await first.SendAsync();
+        var other = await second.SendAsync();
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Antiforgery_runs_first_so_forged_posts_do_not_use_up_a_visitors_permits()
+    {
+        using var site = ContactSite.Create().Set("Contact:PermitLimit", "2");
+        var visitor = site.Visitor();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await visitor.SendAsync(withToken: false)).StatusCode);
+        }
+
+        var genuine = await visitor.SendAsync();
+
+        Assert.Equal(HttpStatusCode.SeeOther, genuine.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("203.0.113.7", "203.0.113.7")]
+    [InlineData("::ffff:203.0.113.7", "203.0.113.7")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
+    public void Clients_are_counted_by_address_and_IPv6_by_its_64_prefix(string address, string key)
+    {
+        Assert.Equal(key, ContactRateLimitPolicy.ClientKey(IPAddress.Parse(address)));
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+
+namespace RelapseSite.Tests.Web;
+
+/// <summary>
+/// A wrong setting stops the app at start, with a message that names the key to fix. Each case runs the real app as
+/// a process with the setting in its environment-variable form (<c>Site__PhoneE164</c>), as an operator would give it,
+/// and reads the exit code and the JSON log line it leaves on stdout.
+/// </summary>
+public sealed class OptionsValidationTests : IDisposable
+{
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("relapsesite-options-");
+
+    [Theory]
+    [InlineData("Site:Name", "")]
+    [InlineData("Site:PhoneE164", "555-1234")]
+    [InlineData("Site:BaseUrl", "example.org")]
+    [InlineData("Site:BaseUrl", "ftp://example.org")]
+    [InlineData("Content:Root", "/no/such/content/folder")]
+    [InlineData("Content:ReloadDelayMilliseconds", "-1")]
+    [InlineData("ForwardedHeaders:KnownProxies", "10.0.1")]
+    [InlineData("ForwardedHeaders:KnownProxies", "10.0.0.5, proxy.internal")]
+    [InlineData("ForwardedHeaders:KnownNetworks", "10.0.0.0/33")]
+    [InlineData("ForwardedHeaders:KnownNetworks", "172.17.0.5/16")]
+    [InlineData("DataProtection:CertificatePath", "no-such-certificate.pfx")]
+    public async Task A_bad_value_stops_the_app_naming_the_key(string key, string value)
+    {
+        var (exitCode, error, _) = await Start(new() { [key.Replace(":", "__", StringComparison.Ordinal)] = value });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(key, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_list_where_one_comma_separated_string_is_expected_stops_the_app()
+    {
+        // In appsettings.json, "KnownProxies": ["10.0.0.5"] would otherwise bind to nothing and trust no proxy.
+        var (exitCode, error, _) = await Start(new() { ["ForwardedHeaders__KnownProxies__0"] = "10.0.0.5" });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("ForwardedHeaders:KnownProxies must be one comma-separated string", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_folder_that_cannot_be_created_stops_the_app_naming_the_key()
+    {
+        // A file where the folder should be: permissions would not stop root, which runs CI.
+        var blocker = Path.Combine(_temp.FullName, "not-a-folder");
+        File.WriteAllText(blocker, "");
+
+        var (exitCode, error, _) = await Start(new() { ["DataProtection__KeysPath"] = Path.Combine(blocker, "keys") });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("DataProtection:KeysPath", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_certificate_with_the_wrong_password_stops_the_app_naming_the_key_and_never_the_password()
+    {
+        var pfx = TestCertificates.WritePfx(Path.Combine(_temp.FullName, "ring.pfx"), "right-password");
+
+        var (exitCode, error, output) = await Start(new()
+        {
+            ["DataProtection__CertificatePath"] = pfx,
+            ["DataProtection__CertificatePassword"] = "wrong-password",
+        });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("DataProtection:CertificatePath", error, StringComparison.Ordinal);
+        Assert.Contains("DataProtection__CertificatePassword", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-password", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_certificate_without_an_RSA_key_stops_the_app_naming_the_key()
+    {
+        var pfx = TestCertificates.WritePfx(Path.Combine(_temp.FullName, "ring.pfx"), "pw", rsa: false);
+
+        var (exitCode, error, _) = await Start(new() { ["DataProtection__CertificatePath"] = pfx, ["DataProtection__CertificatePassword"] = "pw" });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("DataProtection:CertificatePath", error, StringComparison.Ordinal);
+        Assert.Contains("RSA", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Committed_settings_files_hold_no_secrets()
+    {
+        var folder = Path.Combine(SiteFactory.RepositoryRoot, "src", "RelapseSite");
+        var secrets = Directory.GetFiles(folder, "appsettings*.json")
+            .SelectMany(file => Leaves(JsonDocument.Parse(File.ReadAllText(file)).RootElement, Path.GetFileName(file)))
+            .Where(leaf => SecretWords.Any(word => leaf.Key.Contains(word, StringComparison.OrdinalIgnoreCase)) && leaf.Value.Length > 0)
+            .Select(leaf => leaf.Key)
+            .ToList();
+
+        Assert.Empty(secrets);
+    }
+
+    public void Dispose() => _temp.Delete(recursive: true);
+
+    private static readonly string[] SecretWords = ["password", "secret", "apikey", "api_key", "token", "connectionstring"];
+
+    /// <summary>
+    /// Runs the app with the given environment and waits for it to stop. Returns its exit code, the exception text of
+    /// the log line that says why it stopped, and all it printed. Fails at once if the app starts serving instead.
+    /// </summary>
+    private static async Task<(int ExitCode, string Error, string Output)> Start(Dictionary<string, string> environment)
+    {
+        environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        using var site = SiteProcess.Start(environment);
+        var last = await site.WaitForLineAsync(line => line.Contains("\"@l\":\"Fatal\"", StringComparison.Ordinal)
+            || line.Contains("Now listening on", StringComparison.Ordinal));
+        Assert.False(last.Contains("Now listening on", StringComparison.Ordinal), site.Describe("the app started with a bad setting"));
+
+        var exitCode = await site.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        using var json = JsonDocument.Parse(last);
+        return (exitCode, json.RootElement.GetProperty("@x").GetString()!, string.Join('\n', site.Lines) + string.Join('\n', site.StandardError));
+    }
+
+    private static IEnumerable<KeyValuePair<string, string>> Leaves(JsonElement element, string path) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Leaves(p.Value, $"{path}:{p.Name}")),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany((e, i) => Leaves(e, $"{path}:{i}")),
+        _ => [new(path, element.ValueKind == JsonValueKind.String ? element.GetString()! : element.GetRawText())],
+    };
+}
