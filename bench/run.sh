@@ -112,6 +112,15 @@ curl -sf "${curl_encoding[@]}" -o "$www/index.html" "http://127.0.0.1:$site_port
 curl -sf "${curl_encoding[@]}" -o "$www/guide/$section" "http://127.0.0.1:$site_port/guide/$section"
 content_encoding=""
 [ "$encoding" = identity ] || content_encoding="add_header Content-Encoding $encoding;"
+# The site's security headers (CSP, Permissions-Policy, ...) go on every response; a production nginx would send them
+# too, so this one does, and both put the same bytes on the wire bar a few validator and date headers.
+curl -s -D "$work/section.h" -o /dev/null "http://127.0.0.1:$site_port/guide/$section"
+same_headers=$(awk 'NR > 1 {
+    sub(/\r$/, ""); colon = index($0, ": "); if (colon == 0) next
+    name = substr($0, 1, colon - 1); value = substr($0, colon + 2)
+    if (tolower(name) ~ /^(date|server|content-length|content-type|content-encoding|transfer-encoding|connection|keep-alive|etag|last-modified|accept-ranges|vary|cache-control)$/) next
+    if (value ~ /["$\\]/) { print "bench: not copying header " name " (quote, dollar or backslash)" > "/dev/stderr"; next }
+    printf "    add_header %s \"%s\" always;\n", name, value }' "$work/section.h")
 cat >"$work/nginx.conf" <<EOF
 user root;
 worker_processes 2;
@@ -129,6 +138,7 @@ http {
   server {
     listen 127.0.0.1:$nginx_port;
     root $www;
+$same_headers
     location / { $content_encoding try_files \$uri \$uri/index.html =404; }
   }
 }
@@ -141,6 +151,7 @@ for path in / "/guide/$section"; do
   [ "$site_bytes" = "$nginx_bytes" ] || { echo "bench: $path differs: site '$site_bytes', nginx '$nginx_bytes' (status bytes)" >&2; exit 1; }
   echo "$path: 200, ${site_bytes#* } bytes from both"
 done
+echo "nginx also sends the site's $(printf '%s\n' "$same_headers" | grep -c add_header) security headers"
 
 # Warm both servers (JIT tiers, connection pools) before the samples count.
 for path in / "/guide/$section"; do

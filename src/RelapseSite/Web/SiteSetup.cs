@@ -61,8 +61,8 @@ public static class SiteSetup
 
         // Static files (fingerprinted, pre-compressed), cached pages, then pages and the contact controller
         app.UseRouting();
-        app.UseContact();
         app.UsePageCache();
+        app.UseContact();
 
         // Razor Pages registers both; named here, they run after the page cache instead of ahead of everything.
         app.UseAuthentication();
