@@ -59,7 +59,8 @@ public static class SiteSetup
         // One log line per request
         app.UseSiteRequestLogging();
 
-        // Static files (fingerprinted, pre-compressed), cached pages, then pages and the contact controller
+        // Cached pages right after routing (the contact form's middleware never applies to them), then static files
+        // (fingerprinted, pre-compressed), pages and the contact controller
         app.UseRouting();
         app.UsePageCache();
         app.UseContact();
