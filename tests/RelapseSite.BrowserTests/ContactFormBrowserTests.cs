@@ -107,7 +107,7 @@ public sealed class ContactFormBrowserTests(BrowserFixture browser)
         }
 
         // A form that re-renders with errors never gets here, and the wait fails with the URL it stayed on.
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/contact/thanks", new() { Timeout = 10_000 });
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/contact/thanks", new() { Timeout = 10_000, WaitUntil = WaitUntilState.Commit });
 
         Assert.EndsWith("/contact/thanks", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
         Assert.Contains("name", done);
@@ -126,7 +126,9 @@ public sealed class ContactFormBrowserTests(BrowserFixture browser)
 
         await Fill(page);
         await Submit(page).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/contact/thanks"));
+        // Commit, not Load: the thanks page's URL is what proves the post went through; its load event can race the wait.
+        await page.WaitForURLAsync(new Regex("/contact/thanks"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.Locator("h1").WaitForAsync();
         var thanksHtml = await (await browser.CreateHttpClient().GetAsync(new Uri(page.Url).PathAndQuery)).Content.ReadAsStringAsync();
 
         // axe is a script, so the thanks page is scanned again in a browser with JavaScript on.
