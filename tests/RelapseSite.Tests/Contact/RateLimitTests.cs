@@ -20,7 +20,7 @@ public sealed class RateLimitTests
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.Contains("Please wait a moment", html, StringComparison.Ordinal);
-        Assert.Contains("href=\"tel:+18554254846\"", html, StringComparison.Ordinal);
+        Assert.Contains(CrisisNumbers.Center, html, StringComparison.Ordinal);
         Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 should say when to try again");
         Assert.Equal(5, OutboxFile.Rows(site.OutboxPath()).Count);
     }

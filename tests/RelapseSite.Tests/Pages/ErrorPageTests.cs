@@ -19,7 +19,7 @@ public sealed class ErrorPageTests(SiteFactory site) : IClassFixture<SiteFactory
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("We can&#x27;t find that page", html, StringComparison.Ordinal);
-        Assert.Contains("href=\"tel:+18554254846\"", html, StringComparison.Ordinal);
+        Assert.Contains(CrisisNumbers.Center, html, StringComparison.Ordinal);
         Assert.Contains("href=\"/\"", html, StringComparison.Ordinal);
         Assert.Contains("<meta name=\"robots\" content=\"noindex\">", html, StringComparison.Ordinal);
     }
@@ -43,7 +43,7 @@ public sealed class ErrorPageTests(SiteFactory site) : IClassFixture<SiteFactory
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Contains("something went wrong on our side", html, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("href=\"tel:+18554254846\"", html, StringComparison.Ordinal);
+        Assert.Contains(CrisisNumbers.Center, html, StringComparison.Ordinal);
         Assert.DoesNotContain("InvalidOperationException", html, StringComparison.Ordinal);
         Assert.DoesNotContain("secret detail", html, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"\bat [\w.<>]+\(", html);
