@@ -79,7 +79,8 @@ public sealed class PageCache(ContentStore store)
     /// <summary>The generation for the content being served now.</summary>
     public Generation? Current => For(ContentVersion);
 
-    public readonly record struct Key(Endpoint Endpoint, string? RouteValues);
+    /// <summary>Https is part of the key because the security headers stored with a page differ by scheme (HSTS).</summary>
+    public readonly record struct Key(Endpoint Endpoint, string? RouteValues, bool Https);
 
     public sealed class Generation(long version)
     {

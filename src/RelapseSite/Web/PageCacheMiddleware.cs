@@ -7,8 +7,8 @@ namespace RelapseSite.Web;
 /// <summary>
 /// Serves <see cref="CachedPageAttribute"/> pages from <see cref="PageCache"/>. A hit writes stored bytes and ends the
 /// request; a miss lets the page render into a buffer, stores the result with its gzip and Brotli forms, and answers
-/// from the stored copy, so a miss and a hit send the same headers. It sits after routing (it keys on the endpoint) and
-/// after everything that sets headers on every response, which therefore still runs for hits.
+/// from the stored copy, so a miss and a hit send the same headers. It sits right after routing (it keys on the
+/// endpoint) and ahead of the security-headers middleware, whose headers each stored page carries instead.
 /// </summary>
 public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, ILogger<PageCacheMiddleware> logger)
 {
@@ -31,7 +31,7 @@ public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, I
         }
 
         var version = cache.ContentVersion;
-        var key = new PageCache.Key(endpoint, RouteKey(context.Request.RouteValues));
+        var key = new PageCache.Key(endpoint, RouteKey(context.Request.RouteValues), context.Request.IsHttps);
         var generation = cache.For(version);
         return generation is null ? RenderAndWriteAsync(context, key, version)
             : generation.Pages.TryGetValue(key, out var page) ? WriteAsync(context, page)
@@ -126,6 +126,11 @@ public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, I
             // Browsers may keep the page but must ask again (a cheap 304), so an edit reaches them at once.
             headers.Add(new(HeaderNames.CacheControl, NoCache));
         }
+
+        // The security headers are set as a response starts, which this one has not yet; store what they will be.
+        var security = SecurityHeaders.For(context);
+        headers.RemoveAll(h => security.Any(s => s.Key.Equals(h.Key, StringComparison.OrdinalIgnoreCase)));
+        headers.AddRange(security);
 
         var page = new CachedResponse(buffer.ToArray(), headers);
         if (cache.For(version) is { } generation)

@@ -50,19 +50,22 @@ public static class SiteSetup
         // The real client address and scheme behind a trusted proxy, before anything reads them
         app.UseSiteForwardedHeaders();
 
-        // Security headers before the error pages, so error responses get them too
-        app.UseSiteSecurityHeaders();
-
         // Friendly error pages: never a stack trace outside Development
         app.UseSiteErrorPages();
 
         // One log line per request
         app.UseSiteRequestLogging();
 
-        // Cached pages right after routing (the contact form's middleware never applies to them), then static files
-        // (fingerprinted, pre-compressed), pages and the contact controller
+        // Cached pages right after routing: a stored page carries its security headers, and the contact form's
+        // middleware never applies to it. A hit ends here, so this short path is what most requests cost.
         app.UseRouting();
         app.UsePageCache();
+
+        // Security headers on every other response; error pages are re-executed through here, so they get them too
+        app.UseSiteSecurityHeaders();
+
+        // Then the contact form's antiforgery and rate limits, static files (fingerprinted, pre-compressed), pages
+        // and the contact controller
         app.UseContact();
 
         // Razor Pages registers both; named here, they run after the page cache instead of ahead of everything.

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
@@ -109,6 +110,29 @@ public sealed class SecurityHeadersTests(KestrelSiteFactory site) : IClassFixtur
         Assert.False(response.Headers.Contains("Strict-Transport-Security"));
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/guide/warning-signs")]
+    [InlineData("/privacy")]
+    public async Task A_stored_page_replays_the_security_headers_it_was_rendered_with_for_each_scheme(string path)
+    {
+        // A fresh site, so the first request of each scheme renders the page and the second is served from the cache.
+        using var fresh = new SiteFactory();
+        var http = fresh.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = new Uri("http://relapse.example.org") });
+        var https = fresh.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = new Uri("https://relapse.example.org") });
+
+        var overHttp = new[] { await SecurityHeadersOf(http, path), await SecurityHeadersOf(http, path) };
+        var overHttps = new[] { await SecurityHeadersOf(https, path), await SecurityHeadersOf(https, path) };
+
+        Assert.Equal(overHttp[0], overHttp[1]);
+        Assert.Equal(overHttps[0], overHttps[1]);
+        Assert.Contains("Content-Security-Policy", overHttp[1].Keys);
+        Assert.Contains("Permissions-Policy", overHttp[1].Keys);
+        Assert.DoesNotContain("Strict-Transport-Security", overHttp[1].Keys);
+        Assert.Contains("Strict-Transport-Security", overHttps[1].Keys);
+        Assert.Equal(overHttp[1].Remove("Strict-Transport-Security"), overHttps[1].Remove("Strict-Transport-Security"));
+    }
+
     [Fact]
     public void Cookie_rules_cover_the_antiforgery_cookie_and_every_other_cookie()
     {
@@ -127,6 +151,21 @@ public sealed class SecurityHeadersTests(KestrelSiteFactory site) : IClassFixtur
     {
         using var client = site.CreateHttpVisitor();
         return await client.GetAsync(path);
+    }
+
+    private static readonly string[] SecurityHeaderNames =
+    [
+        "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy",
+        "Cross-Origin-Opener-Policy", "Cross-Origin-Resource-Policy", "Strict-Transport-Security",
+    ];
+
+    /// <summary>The security headers of one 200 response, each with its one value.</summary>
+    private static async Task<ImmutableSortedDictionary<string, string>> SecurityHeadersOf(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return SecurityHeaderNames.Where(response.Headers.Contains)
+            .ToImmutableSortedDictionary(name => name, name => Single(response, name), StringComparer.OrdinalIgnoreCase);
     }
 
     private static string Single(HttpResponseMessage response, string header)
