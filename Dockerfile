@@ -5,14 +5,17 @@
 
 # Build: the SDK restores, checks the strict build and publishes, with the Markdown content beside the app.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The image's architecture (BuildKit sets it: amd64, arm64). Naming it makes the publish ReadyToRun (precompiled), so
+# the site reaches its first page sooner and JITs less (bench/README.md); restore and publish must name the same one.
+ARG TARGETARCH
 WORKDIR /src
 # Restore first, from the project files only, so a code change does not download packages again.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/RelapseSite/RelapseSite.csproj src/RelapseSite/
-RUN dotnet restore src/RelapseSite/RelapseSite.csproj
+RUN dotnet restore src/RelapseSite/RelapseSite.csproj --arch "$TARGETARCH"
 COPY src/ src/
 COPY content/ content/
-RUN dotnet publish src/RelapseSite/RelapseSite.csproj --configuration Release --no-restore --output /out/app -p:UseAppHost=false \
+RUN dotnet publish src/RelapseSite/RelapseSite.csproj --configuration Release --no-restore --arch "$TARGETARCH" --output /out/app -p:UseAppHost=false \
     && mkdir -p /out/data/App_Data
 
 # Run: the chiseled ASP.NET Core image has no shell, no package manager and a non-root user, "app" ($APP_UID).

@@ -6,7 +6,8 @@
 #
 # Settings (environment): SAMPLES (3), DURATION (wrk seconds per sample, 5), CONNECTIONS (16),
 # ENCODING (identity | br: what wrk asks for; nginx then serves the site's Brotli bytes), SECTION (warning-signs),
-# SKIP_PUBLISH=1 (reuse the last publish in bench/out/app), FILES (1000; 0 skips that part).
+# SKIP_PUBLISH=1 (reuse the last publish in bench/out/app), FILES (1000; 0 skips that part),
+# BASELINE=1 (also measure the RSS of the unchanged Razor Pages template, `dotnet new webapp`, under the same load).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -195,27 +196,50 @@ stop_site
 kill "$(cat "$work/nginx.pid")"
 rm -f "$work/nginx.pid"
 
-[ "$files" -gt 0 ] || exit 0
-echo
-echo "== ${files} content files"
-"$repo/bench/generate-content.sh" "$work/many" "$files"
-start_site "$work/many"
-echo "first 200 of /guide/$section after process start: ${startup_ms} ms"
-home_start=$(now_ms)
-curl -sf -o "$work/many-home.html" "http://127.0.0.1:$site_port/"
-echo "then / (all $((files - 1)) guide sections on one page, $(stat -c %s "$work/many-home.html") B): $(($(now_ms) - home_start)) ms"
+if [ "$files" -gt 0 ]; then
+  echo
+  echo "== ${files} content files"
+  "$repo/bench/generate-content.sh" "$work/many" "$files"
+  start_site "$work/many"
+  echo "first 200 of /guide/$section after process start: ${startup_ms} ms"
+  home_start=$(now_ms)
+  curl -sf -o "$work/many-home.html" "http://127.0.0.1:$site_port/"
+  echo "then / (all $((files - 1)) guide sections on one page, $(stat -c %s "$work/many-home.html") B): $(($(now_ms) - home_start)) ms"
 
-# Edit one file and time until the site serves the change.
-marker="bench-edit-$RANDOM$RANDOM"
-edited="$work/many/guide/topic-0500.md"
-start=$(now_ms)
-printf '\nEdited by the benchmark: %s.\n' "$marker" >>"$edited"
-until curl -s "http://127.0.0.1:$site_port/guide/topic-0500" | grep -q "$marker"; do
-  [ $(($(now_ms) - start)) -lt 10000 ] || { echo "bench: the edit was not live within 10 s" >&2; exit 1; }
-  sleep 0.01
+  # Edit one file and time until the site serves the change.
+  marker="bench-edit-$RANDOM$RANDOM"
+  edited="$work/many/guide/topic-0500.md"
+  start=$(now_ms)
+  printf '\nEdited by the benchmark: %s.\n' "$marker" >>"$edited"
+  until curl -s "http://127.0.0.1:$site_port/guide/topic-0500" | grep -q "$marker"; do
+    [ $(($(now_ms) - start)) -lt 10000 ] || { echo "bench: the edit was not live within 10 s" >&2; exit 1; }
+    sleep 0.01
+  done
+  echo "one-file edit live after: $(($(now_ms) - start)) ms"
+  sleep 0.3
+  echo "reload log: $(grep '"Content version' "$work/site.log" | tail -n 1)"
+  echo "RSS: $(rss_mb "$site_pid") MB ($(rss_parts "$site_pid") MB)"
+  stop_site
+fi
+
+[ "${BASELINE:-0}" = 1 ] || exit 0
+# The floor the framework sets: the stock Razor Pages template, published and loaded the same way as the site.
+echo
+echo "== Baseline: the Razor Pages template (dotnet new webapp), same publish, same load"
+dotnet new webapp -o "$work/template" --no-https >"$work/template.log" 2>&1 || { cat "$work/template.log" >&2; exit 1; }
+dotnet publish "$work/template" -c Release --use-current-runtime -p:PublishReadyToRun=true -o "$work/template/out" --nologo -v quiet >>"$work/template.log" 2>&1 \
+  || { cat "$work/template.log" >&2; exit 1; }
+(
+  cd "$work/template/out"
+  export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$site_port"
+  exec dotnet template.dll
+) >"$work/site.log" 2>&1 &
+site_pid=$!
+pids+=("$site_pid")
+wait_for_200 "http://127.0.0.1:$site_port/" "$site_pid"
+for path in / /Privacy; do
+  duration=2 load "http://127.0.0.1:$site_port$path" >/dev/null
+  for ((s = 1; s <= samples; s++)); do load "http://127.0.0.1:$site_port$path" >/dev/null; done
 done
-echo "one-file edit live after: $(($(now_ms) - start)) ms"
-sleep 0.3
-echo "reload log: $(grep '"Content version' "$work/site.log" | tail -n 1)"
-echo "RSS: $(rss_mb "$site_pid") MB ($(rss_parts "$site_pid") MB)"
+echo "template RSS after load: $(rss_mb "$site_pid") MB ($(rss_parts "$site_pid") MB)"
 stop_site
