@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace RelapseSite.Pages;
 
 /// <summary>
 /// The one page every failure ends on. It must not fail itself, so it needs nothing but the site's settings, and it
-/// accepts any method: a failed POST is re-executed here as a POST.
+/// answers any method: a failed request is re-executed here with its own method (POST, PUT, DELETE, ...).
 /// </summary>
 [IgnoreAntiforgeryToken]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
@@ -18,9 +19,12 @@ public sealed class ErrorModel : PageModel
 
     public string Path { get; private set; } = "/error";
 
-    public void OnGet(int? code) => Describe(code);
-
-    public void OnPost(int? code) => Describe(code);
+    /// <summary>
+    /// Runs whatever the method. A page has handlers for GET and POST only; a DELETE or PUT re-executed here has none,
+    /// and without this the page would render with an empty heading.
+    /// </summary>
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context) =>
+        Describe(int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : null);
 
     private void Describe(int? code)
     {
