@@ -26,6 +26,14 @@ public sealed class ErrorModel : PageModel
     public override void OnPageHandlerExecuting(PageHandlerExecutingContext context) =>
         Describe(int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : null);
 
+    /// <summary>
+    /// Razor Pages answers an OPTIONS request to a page that has no OnOptions handler with an empty 200 of its own,
+    /// which would replace the 405 this page is describing.
+    /// </summary>
+    public void OnOptions()
+    {
+    }
+
     private void Describe(int? code)
     {
         // Re-executed for a status code: that status stands. After an exception, the handler has already chosen the

@@ -26,10 +26,13 @@ public static class HealthSetup
         return builder;
     }
 
+    private static readonly HttpMethodMetadata ReadOnly = new([HttpMethods.Get, HttpMethods.Head]);
+
     public static WebApplication MapSiteHealth(this WebApplication app)
     {
-        // Both answer with Cache-Control: no-store (AllowCachingResponses is false), so no cache replays an old state.
-        app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false });
+        // Both answer with Cache-Control: no-store (AllowCachingResponses is false), so no cache replays an old state,
+        // and only to GET and HEAD: a probe reads, so anything else is a mistake and gets a 405.
+        app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false }).WithMetadata(ReadOnly);
         app.MapHealthChecks(ReadinessPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(ReadyTag),
@@ -40,7 +43,7 @@ public static class HealthSetup
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
             ResponseWriter = WriteReportAsync,
-        });
+        }).WithMetadata(ReadOnly);
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using RelapseSite.Contact;
 using RelapseSite.Content;
+using RelapseSite.Pages;
 
 namespace RelapseSite.Web;
 
@@ -32,7 +33,7 @@ public static class SiteSetup
         builder.Services.AddContent();
 
         // Pages, the cache that serves them pre-rendered and pre-compressed, and fingerprinted static files
-        builder.Services.AddRazorPages();
+        builder.Services.AddRazorPages(options => options.Conventions.Add(new ReadOnlyPagesConvention()));
         builder.Services.AddPageCache();
         builder.AddStaticAssets();
 

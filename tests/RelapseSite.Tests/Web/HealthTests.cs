@@ -24,6 +24,19 @@ public sealed class HealthTests : IDisposable
         Assert.True(response.Headers.CacheControl?.NoStore, $"Cache-Control was '{response.Headers.CacheControl}'");
     }
 
+    [Theory]
+    [InlineData("DELETE", "/healthz")]
+    [InlineData("POST", "/healthz/ready")]
+    public async Task The_probes_only_read_other_methods_get_405(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        var response = await _site.CreateVisitor().SendAsync(request);
+        var head = await _site.CreateVisitor().SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+    }
+
     [Fact]
     public async Task Readiness_is_Healthy_with_the_content_version_and_page_count()
     {
