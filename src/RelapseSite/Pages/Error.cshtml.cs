@@ -20,8 +20,8 @@ public sealed class ErrorModel : PageModel
     public string Path { get; private set; } = "/error";
 
     /// <summary>
-    /// Runs whatever the method. A page has handlers for GET and POST only; a DELETE or PUT re-executed here has none,
-    /// and without this the page would render with an empty heading.
+    /// Runs whatever the method, handler or not: a failure re-executed here as a DELETE or PUT has no handler, and
+    /// without this the page would render with an empty heading.
     /// </summary>
     public override void OnPageHandlerExecuting(PageHandlerExecutingContext context) =>
         Describe(int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : null);
