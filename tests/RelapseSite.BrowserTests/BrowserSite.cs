@@ -29,8 +29,6 @@ public sealed class BrowserSite : WebApplicationFactory<Program>
 
     public string MailFolder => Path.Combine(DataRoot, "mail");
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
-
     /// <summary>Starts Kestrel and returns its address, such as http://127.0.0.1:41234.</summary>
     public Uri Start()
     {
@@ -42,7 +40,7 @@ public sealed class BrowserSite : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
-        builder.UseSetting("Content:Root", Path.Combine(RepositoryRoot, "content"));
+        builder.UseSetting("Content:Root", Path.Combine(TestFolders.RepositoryRoot, "content"));
         builder.UseSetting("Site:BaseUrl", PublicBaseUrl);
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(DataRoot, "keys"));
         builder.UseSetting("Outbox:Path", Path.Combine(DataRoot, "outbox.db"));
@@ -58,26 +56,8 @@ public sealed class BrowserSite : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            try
-            {
-                Directory.Delete(DataRoot, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held by the stopping host; the OS temp cleaner takes it later.
-            }
+            TestFolders.DeleteQuietly(DataRoot);
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "RelapseSite.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("RelapseSite.sln not found above " + AppContext.BaseDirectory);
     }
 }
 

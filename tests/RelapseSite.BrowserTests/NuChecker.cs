@@ -10,7 +10,7 @@ public static class NuChecker
 {
     public static string JarPath { get; } = Environment.GetEnvironmentVariable("VNU_JAR") is { Length: > 0 } configured
         ? configured
-        : Path.Combine(BrowserSite.RepositoryRoot, "tools", "vnu", "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
+        : Path.Combine(TestFolders.RepositoryRoot, "tools", "vnu", "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
 
     public static string? SkipReason => (File.Exists(JarPath) && JavaPath is not null) || Chromium.OnCi
         ? null

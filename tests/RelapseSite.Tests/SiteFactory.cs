@@ -20,7 +20,7 @@ public class SiteFactory : WebApplicationFactory<Program>
         Root = Directory.CreateTempSubdirectory("relapsesite-").FullName;
         ContentRoot = Path.Combine(Root, "content");
         DataRoot = Path.Combine(Root, "App_Data");
-        CopyDirectory(Path.Combine(RepositoryRoot, "content"), ContentRoot);
+        CopyDirectory(Path.Combine(TestFolders.RepositoryRoot, "content"), ContentRoot);
         Directory.CreateDirectory(DataRoot);
 
         Set("Content:Root", ContentRoot);
@@ -41,8 +41,6 @@ public class SiteFactory : WebApplicationFactory<Program>
     public string EnvironmentName { get; set; } = "Production";
 
     public LogCapture Logs { get; } = new();
-
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     /// <summary>Adds or overrides one setting. Call before the first request or <c>Server</c> access.</summary>
     public SiteFactory Set(string key, string? value)
@@ -82,14 +80,7 @@ public class SiteFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            try
-            {
-                Directory.Delete(Root, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held open by a stopping host; the OS temp cleaner takes it later.
-            }
+            TestFolders.DeleteQuietly(Root);
         }
     }
 
@@ -101,17 +92,6 @@ public class SiteFactory : WebApplicationFactory<Program>
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "RelapseSite.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("RelapseSite.sln not found above " + AppContext.BaseDirectory);
     }
 }
 

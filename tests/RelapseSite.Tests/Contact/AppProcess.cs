@@ -42,7 +42,7 @@ public sealed class AppProcess : IDisposable
 
     /// <summary>The app's own build output, next to this test assembly's configuration (Debug or Release).</summary>
     public static string AppDll { get; } = Path.Combine(
-        SiteFactory.RepositoryRoot, "src", "RelapseSite", "bin",
+        TestFolders.RepositoryRoot, "src", "RelapseSite", "bin",
         new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name,
         "net10.0", "RelapseSite.dll");
 
@@ -50,7 +50,7 @@ public sealed class AppProcess : IDisposable
     public static Dictionary<string, string> Settings(string dataFolder, SmtpTestServer smtp) => new(StringComparer.Ordinal)
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["Content__Root"] = Path.Combine(SiteFactory.RepositoryRoot, "content"),
+        ["Content__Root"] = Path.Combine(TestFolders.RepositoryRoot, "content"),
         ["Outbox__Path"] = Path.Combine(dataFolder, "outbox.db"),
         ["DataProtection__KeysPath"] = Path.Combine(dataFolder, "keys"),
         ["Mail__Host"] = "127.0.0.1",

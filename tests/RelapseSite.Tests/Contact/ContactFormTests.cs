@@ -60,7 +60,7 @@ public sealed partial class ContactFormTests : IDisposable
         Assert.Contains("name=\"contact_reference_hp\"", input, StringComparison.Ordinal);
         Assert.Contains("tabindex=\"-1\"", input, StringComparison.Ordinal);
         Assert.Contains("autocomplete=\"off\"", input, StringComparison.Ordinal);
-        var css = await File.ReadAllTextAsync(Path.Combine(SiteFactory.RepositoryRoot, "src", "RelapseSite", "wwwroot", "css", "site.css"));
+        var css = await File.ReadAllTextAsync(Path.Combine(TestFolders.RepositoryRoot, "src", "RelapseSite", "wwwroot", "css", "site.css"));
         Assert.Matches(@"\.hp \{[^}]*left: -10000px", css);
     }
 

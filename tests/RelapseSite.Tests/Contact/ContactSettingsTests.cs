@@ -131,11 +131,11 @@ public sealed class ContactSettingsTests : IDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = environment,
-            ContentRootPath = Path.Combine(SiteFactory.RepositoryRoot, "src", "RelapseSite"),
+            ContentRootPath = Path.Combine(TestFolders.RepositoryRoot, "src", "RelapseSite"),
         });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Content:Root"] = Path.Combine(SiteFactory.RepositoryRoot, "content"),
+            ["Content:Root"] = Path.Combine(TestFolders.RepositoryRoot, "content"),
             ["Outbox:Path"] = Path.Combine(_data, "outbox.db"),
             ["DataProtection:KeysPath"] = Path.Combine(_data, "keys"),
             ["Mail:PickupDirectory"] = Path.Combine(_data, "mail"),

@@ -10,7 +10,7 @@ public sealed class ContentCheckCommandTests : IDisposable
     [Fact]
     public async Task Good_content_passes_with_a_page_count()
     {
-        var (exitCode, output) = await CheckContent(Path.Combine(SiteFactory.RepositoryRoot, "content"));
+        var (exitCode, output) = await CheckContent(Path.Combine(TestFolders.RepositoryRoot, "content"));
 
         Assert.Equal(0, exitCode);
         Assert.Matches(@"^\d+ pages OK$", output.Trim());

@@ -9,16 +9,16 @@ namespace RelapseSite.Tests.Content;
 public sealed partial class WritingStyleTests
 {
     public static TheoryData<string> PublishedFiles() => new(
-        Directory.EnumerateFiles(Path.Combine(SiteFactory.RepositoryRoot, "content"), "*.md", SearchOption.AllDirectories)
+        Directory.EnumerateFiles(Path.Combine(TestFolders.RepositoryRoot, "content"), "*.md", SearchOption.AllDirectories)
             .Where(f => Path.GetFileName(f) != "README.md")
-            .Select(f => Path.GetRelativePath(Path.Combine(SiteFactory.RepositoryRoot, "content"), f).Replace('\\', '/'))
+            .Select(f => Path.GetRelativePath(Path.Combine(TestFolders.RepositoryRoot, "content"), f).Replace('\\', '/'))
             .Order());
 
     [Theory]
     [MemberData(nameof(PublishedFiles))]
     public void Every_page_reads_at_grade_8_or_below(string file)
     {
-        var text = ProseOf(File.ReadAllText(Path.Combine(SiteFactory.RepositoryRoot, "content", file)));
+        var text = ProseOf(File.ReadAllText(Path.Combine(TestFolders.RepositoryRoot, "content", file)));
 
         var grade = FleschKincaidGrade(text);
 
@@ -29,7 +29,7 @@ public sealed partial class WritingStyleTests
     [MemberData(nameof(PublishedFiles))]
     public void Every_page_uses_person_first_words(string file)
     {
-        var text = ProseOf(File.ReadAllText(Path.Combine(SiteFactory.RepositoryRoot, "content", file)));
+        var text = ProseOf(File.ReadAllText(Path.Combine(TestFolders.RepositoryRoot, "content", file)));
 
         var found = StigmaWords().Matches(text).Select(m => m.Value).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 

@@ -6,7 +6,7 @@ namespace RelapseSite.Tests.Pages;
 public sealed partial class GuidePagesTests(SiteFactory site) : IClassFixture<SiteFactory>
 {
     public static TheoryData<string> GuideSlugs() => new(Directory
-        .EnumerateFiles(Path.Combine(SiteFactory.RepositoryRoot, "content", "guide"), "*.md")
+        .EnumerateFiles(Path.Combine(TestFolders.RepositoryRoot, "content", "guide"), "*.md")
         .Select(f => Path.GetFileNameWithoutExtension(f)!)
         .Order());
 

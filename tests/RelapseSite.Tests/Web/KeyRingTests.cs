@@ -81,17 +81,7 @@ public sealed class KeyRingTests : IDisposable
         Assert.Contains("<masterKey", keyFile, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            _shared.Delete(recursive: true);
-        }
-        catch (IOException)
-        {
-            // The OS temp cleaner takes it later.
-        }
-    }
+    public void Dispose() => TestFolders.DeleteQuietly(_shared.FullName);
 
     private string KeysPath => Path.Combine(_shared.FullName, "keys");
 

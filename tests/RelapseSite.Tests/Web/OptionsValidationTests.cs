@@ -86,7 +86,7 @@ public sealed class OptionsValidationTests : IDisposable
     [Fact]
     public void Committed_settings_files_hold_no_secrets()
     {
-        var folder = Path.Combine(SiteFactory.RepositoryRoot, "src", "RelapseSite");
+        var folder = Path.Combine(TestFolders.RepositoryRoot, "src", "RelapseSite");
         var secrets = Directory.GetFiles(folder, "appsettings*.json")
             .SelectMany(file => Leaves(JsonDocument.Parse(File.ReadAllText(file)).RootElement, Path.GetFileName(file)))
             .Where(leaf => SecretWords.Any(word => leaf.Key.Contains(word, StringComparison.OrdinalIgnoreCase)) && leaf.Value.Length > 0)

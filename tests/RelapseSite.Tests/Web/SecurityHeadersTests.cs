@@ -27,7 +27,7 @@ public sealed class SecurityHeadersTests(KestrelSiteFactory site) : IClassFixtur
             { "/css/site.css", HttpStatusCode.OK },
             { "/favicon.svg", HttpStatusCode.OK },
         };
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(SiteFactory.RepositoryRoot, "content", "guide"), "*.md").Order())
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(TestFolders.RepositoryRoot, "content", "guide"), "*.md").Order())
         {
             data.Add($"/guide/{Path.GetFileNameWithoutExtension(file)}", HttpStatusCode.OK);
         }

@@ -212,7 +212,7 @@ public sealed partial class SeoTests(SiteFactory site) : IClassFixture<SiteFacto
     private static string? Type(JsonElement element) => element.GetProperty("@type").GetString();
 
     private static IEnumerable<string> ContentFiles(string folder) =>
-        Directory.EnumerateFiles(Path.Combine(SiteFactory.RepositoryRoot, "content", folder), "*.md").Order(StringComparer.Ordinal);
+        Directory.EnumerateFiles(Path.Combine(TestFolders.RepositoryRoot, "content", folder), "*.md").Order(StringComparer.Ordinal);
 
     private static string? NewestReview() => ContentFiles("guide").Select(f => FrontMatter(f, "last_reviewed")).Max(StringComparer.Ordinal);
 

@@ -37,7 +37,7 @@ public sealed class SiteProcess : IDisposable
         }
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Content__Root"] = Path.Combine(SiteFactory.RepositoryRoot, "content");
+        start.Environment["Content__Root"] = Path.Combine(TestFolders.RepositoryRoot, "content");
         start.Environment["DataProtection__KeysPath"] = Path.Combine(_data.FullName, "keys");
         start.Environment["Outbox__Path"] = Path.Combine(_data.FullName, "outbox.db");
         start.Environment["Mail__PickupDirectory"] = Path.Combine(_data.FullName, "mail");
@@ -137,13 +137,6 @@ public sealed class SiteProcess : IDisposable
         }
 
         _process.Dispose();
-        try
-        {
-            _data.Delete(recursive: true);
-        }
-        catch (IOException)
-        {
-            // The OS temp cleaner takes it later.
-        }
+        TestFolders.DeleteQuietly(_data.FullName);
     }
 }
