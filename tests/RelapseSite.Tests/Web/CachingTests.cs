@@ -194,18 +194,14 @@ public sealed class CachingTests : IDisposable
             },
             cache,
             NullLogger<PageCacheMiddleware>.Instance);
-        var endpoint = new Endpoint(null, new EndpointMetadataCollection(new CachedPageAttribute()), "a marked page");
+        var endpoint = MarkedPage("a marked page");
 
         var bodies = new List<string>();
         for (var i = 0; i < 2; i++)
         {
-            var context = new DefaultHttpContext();
-            context.Request.Method = "GET";
-            context.SetEndpoint(endpoint);
-            var body = new MemoryStream();
-            context.Response.Body = body;
+            var context = GetOf(endpoint);
             await middleware.InvokeAsync(context);
-            bodies.Add(System.Text.Encoding.UTF8.GetString(body.ToArray()));
+            bodies.Add(BodyOf(context));
         }
 
         Assert.Equal(expectedRenders, renders);
@@ -226,16 +222,12 @@ public sealed class CachingTests : IDisposable
             },
             cache,
             NullLogger<PageCacheMiddleware>.Instance);
-        var endpoint = new Endpoint(null, new EndpointMetadataCollection(new CachedPageAttribute()), "a pipe-writing page");
-        var context = new DefaultHttpContext();
-        context.Request.Method = "GET";
-        context.SetEndpoint(endpoint);
-        var body = new MemoryStream();
-        context.Response.Body = body;
+        var endpoint = MarkedPage("a pipe-writing page");
+        var context = GetOf(endpoint);
 
         await middleware.InvokeAsync(context);
 
-        Assert.Equal("<p>Unflushed</p>", System.Text.Encoding.UTF8.GetString(body.ToArray()));
+        Assert.Equal("<p>Unflushed</p>", BodyOf(context));
         var stored = cache.Current!.Pages.Single(p => p.Key.Endpoint == endpoint).Value;
         Assert.Equal("<p>Unflushed</p>"u8.ToArray(), stored.Body(ContentCoding.Identity));
     }
@@ -255,15 +247,8 @@ public sealed class CachingTests : IDisposable
             },
             Cache(),
             NullLogger<PageCacheMiddleware>.Instance);
-        var endpoint = new Endpoint(null, new EndpointMetadataCollection(new CachedPageAttribute()), "a slow page");
-        var visitors = Enumerable.Range(0, 8).Select(_ =>
-        {
-            var context = new DefaultHttpContext();
-            context.Request.Method = "GET";
-            context.SetEndpoint(endpoint);
-            context.Response.Body = new MemoryStream();
-            return context;
-        }).ToList();
+        var endpoint = MarkedPage("a slow page");
+        var visitors = Enumerable.Range(0, 8).Select(_ => GetOf(endpoint)).ToList();
 
         var requests = visitors.Select(middleware.InvokeAsync).ToList();
         await Task.Delay(100);
@@ -271,13 +256,27 @@ public sealed class CachingTests : IDisposable
         await Task.WhenAll(requests);
 
         Assert.Equal(1, renders);
-        Assert.All(visitors, v => Assert.Equal("<p>Rendered once</p>", System.Text.Encoding.UTF8.GetString(((MemoryStream)v.Response.Body).ToArray())));
+        Assert.All(visitors, v => Assert.Equal("<p>Rendered once</p>", BodyOf(v)));
         Assert.All(visitors, v => Assert.Equal(200, v.Response.StatusCode));
     }
 
     public void Dispose() => _site.Dispose();
 
     private PageCache Cache() => _site.Services.GetRequiredService<PageCache>();
+
+    private static Endpoint MarkedPage(string name) => new(null, new EndpointMetadataCollection(new CachedPageAttribute()), name);
+
+    /// <summary>A GET for <paramref name="endpoint"/>, as routing leaves it for the page cache, with a body to read back.</summary>
+    private static DefaultHttpContext GetOf(Endpoint endpoint)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.SetEndpoint(endpoint);
+        context.Response.Body = new MemoryStream();
+        return context;
+    }
+
+    private static string BodyOf(HttpContext context) => System.Text.Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
 
     private static HttpRequestMessage Conditional(string path, string ifNoneMatch)
     {
