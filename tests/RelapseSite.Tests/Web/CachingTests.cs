@@ -68,7 +68,7 @@ public sealed class CachingTests : IDisposable
         Assert.Equal("no-cache", hit.Headers.CacheControl?.ToString());
         Assert.Contains("Accept-Encoding", hit.Headers.Vary);
         Assert.NotNull(hit.Headers.ETag);
-        // Headers from middleware ahead of the cache, set directly and at response start (as security headers are), reach hits too.
+        // Headers from middleware ahead of the cache, set directly or in a response-start callback, reach hits too.
         Assert.Equal("direct", Assert.Single(hit.Headers.GetValues("X-Early-Direct")));
         Assert.Equal("on-starting", Assert.Single(hit.Headers.GetValues("X-Early-OnStarting")));
     }
@@ -293,7 +293,7 @@ public sealed class CachingTests : IDisposable
             .Order(StringComparer.Ordinal),
     ];
 
-    /// <summary>The site with a middleware at the very front that sets headers the way the security-headers middleware does.</summary>
+    /// <summary>The site with a middleware at the very front that sets one header directly and one as the response starts.</summary>
     private WebApplicationFactory<Program> WithEarlyHeaders() =>
         _site.WithWebHostBuilder(builder => builder.ConfigureServices(services => services.AddTransient<IStartupFilter, EarlyHeaders>()));
 
