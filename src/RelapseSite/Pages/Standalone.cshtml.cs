@@ -11,9 +11,11 @@ public sealed class StandaloneModel(ContentStore store) : PageModel
 
     public IActionResult OnGet(string slug)
     {
-        if (!store.Current.Standalone.TryGetValue(slug, out var page))
+        var pages = store.Current.Standalone;
+        if (!pages.TryGetValue(slug, out var page))
         {
-            return NotFound();
+            // Slugs are lower-case; an address typed from a leaflet or a text message may not be.
+            return pages.TryGetValue(slug.ToLowerInvariant(), out page) ? RedirectPermanent(page.Path) : NotFound();
         }
 
         Article = page;

@@ -80,6 +80,34 @@ public sealed partial class GuidePagesTests(SiteFactory site) : IClassFixture<Si
         Assert.Contains("class=\"skip-link\" href=\"#main\"", html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/guide/Warning-Signs", "/guide/warning-signs")]
+    [InlineData("/GUIDE/WARNING-SIGNS", "/guide/warning-signs")]
+    [InlineData("/Privacy", "/privacy")]
+    [InlineData("/guide", "/")]
+    [InlineData("/guide/", "/")]
+    public async Task An_address_typed_with_capitals_or_trimmed_to_the_guide_is_sent_to_the_real_page(string typed, string real)
+    {
+        var client = site.CreateVisitor();
+
+        var response = await client.GetAsync(typed);
+        var landed = await client.GetAsync(response.Headers.Location?.OriginalString);
+
+        Assert.Equal(HttpStatusCode.MovedPermanently, response.StatusCode);
+        Assert.Equal(real, response.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, landed.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/guide/Warning-Signz")]
+    [InlineData("/Privacy-Notice")]
+    public async Task A_capitalised_address_that_matches_no_page_is_still_a_404(string typed)
+    {
+        var response = await site.CreateVisitor().GetAsync(typed);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     [Fact]
     public async Task The_guide_keeps_the_facts_of_the_original_page()
     {

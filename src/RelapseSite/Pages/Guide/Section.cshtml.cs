@@ -13,12 +13,19 @@ public sealed class SectionModel(ContentStore store) : PageModel
 
     public ContentPage? Next { get; private set; }
 
-    public IActionResult OnGet(string slug)
+    public IActionResult OnGet(string? slug)
     {
+        // "/guide" on its own, as someone trimming an address might type it: the whole guide is the home page.
+        if (slug is null)
+        {
+            return RedirectPermanent("/");
+        }
+
         var content = store.Current;
         if (!content.GuideBySlug.TryGetValue(slug, out var section))
         {
-            return NotFound();
+            // Slugs are lower-case; an address typed from a leaflet or a text message may not be.
+            return content.GuideBySlug.TryGetValue(slug.ToLowerInvariant(), out section) ? RedirectPermanent(section.Path) : NotFound();
         }
 
         var index = content.Guide.ToList().IndexOf(section);
