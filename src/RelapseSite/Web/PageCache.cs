@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using Microsoft.Extensions.Primitives;
 using RelapseSite.Content;
 
 namespace RelapseSite.Web;
@@ -15,34 +13,8 @@ public sealed class CachedPageAttribute : Attribute
 {
 }
 
-/// <summary>One stored page: the bytes in each coding, the headers the page set, and a validator per coding.</summary>
-public sealed class CachedResponse
-{
-    private readonly byte[][] _bodies;
-    private readonly StringValues[] _etags;
-
-    public CachedResponse(byte[] identity, IReadOnlyList<KeyValuePair<string, StringValues>> headers)
-    {
-        // A content hash, not the content version: an edit elsewhere leaves this page's validator alone, so browsers keep their copy.
-        var hash = Convert.ToBase64String(SHA256.HashData(identity).AsSpan(0, 15)).Replace('+', '-').Replace('/', '_');
-        _bodies = [identity, ContentCodings.Gzip(identity), ContentCodings.Brotli(identity)];
-        _etags = [$"\"{hash}\"", $"\"{hash}-gz\"", $"\"{hash}-br\""];
-        Headers = headers;
-    }
-
-    /// <summary>Headers the page itself set (Content-Type, Cache-Control, ...), replayed on every hit.</summary>
-    public IReadOnlyList<KeyValuePair<string, StringValues>> Headers { get; }
-
-    public long Size => _bodies.Sum(b => (long)b.Length);
-
-    public byte[] Body(ContentCoding coding) => _bodies[(int)coding];
-
-    /// <summary>A strong validator per coding: the gzip and Brotli bytes are different representations.</summary>
-    public StringValues ETag(ContentCoding coding) => _etags[(int)coding];
-}
-
 /// <summary>
-/// Rendered pages of the current content version, keyed by endpoint and route values. A new content version starts
+/// Rendered pages of the current content version, keyed by endpoint and route values, and by path once served. A new content version starts
 /// an empty generation, so an edit is served from the next request on and nothing needs evicting one by one. The
 /// cache holds only 200 responses of pages that exist, so it is bounded by the content itself.
 /// </summary>
@@ -82,6 +54,9 @@ public sealed class PageCache(ContentStore store)
     /// <summary>Https is part of the key because the security headers stored with a page differ by scheme (HSTS).</summary>
     public readonly record struct Key(Endpoint Endpoint, string? RouteValues, bool Https);
 
+    /// <summary>A request path exactly as it arrived (Kestrel has decoded it), for the lookup ahead of routing.</summary>
+    public readonly record struct PathKey(string Path, bool Https);
+
     public sealed class Generation(long version)
     {
         public long Version { get; } = version;
@@ -90,5 +65,25 @@ public sealed class PageCache(ContentStore store)
 
         /// <summary>Pages being rendered right now; other requests for them wait instead of rendering them again.</summary>
         public ConcurrentDictionary<Key, Task<CachedResponse?>> Filling { get; } = new();
+
+        /// <summary>
+        /// The same pages by the path they were asked for, so a hit can skip routing (<see cref="PageCacheShortcut"/>).
+        /// </summary>
+        public ConcurrentDictionary<PathKey, CachedResponse> ByPath { get; } = new();
+
+        /// <summary>
+        /// Lets later requests for this exact path find the page before routing. Only lower-case paths without a
+        /// trailing slash are kept: routing ignores case in "/guide" and a final "/", so a page has dozens of
+        /// spellings, and storing each would let anyone grow the cache by asking for them. The others still hit
+        /// <see cref="Pages"/> after routing.
+        /// </summary>
+        public void Remember(HttpRequest request, CachedResponse page)
+        {
+            var path = request.Path.Value;
+            if (path is not null && (path == "/" || (!path.EndsWith('/') && !path.Any(char.IsUpper))))
+            {
+                ByPath.TryAdd(new(path, request.IsHttps), page);
+            }
+        }
     }
 }

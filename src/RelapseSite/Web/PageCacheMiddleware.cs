@@ -13,7 +13,6 @@ namespace RelapseSite.Web;
 public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, ILogger<PageCacheMiddleware> logger)
 {
     private static readonly StringValues NoCache = "no-cache";
-    private static readonly StringValues VaryByCoding = HeaderNames.AcceptEncoding;
 
     /// <summary>Headers the server computes per response; they are never stored or replayed.</summary>
     private static readonly HashSet<string> Transport = new(StringComparer.OrdinalIgnoreCase)
@@ -34,15 +33,21 @@ public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, I
         var key = new PageCache.Key(endpoint, RouteKey(context.Request.RouteValues), context.Request.IsHttps);
         var generation = cache.For(version);
         return generation is null ? RenderAndWriteAsync(context, key, version)
-            : generation.Pages.TryGetValue(key, out var page) ? WriteAsync(context, page)
+            : generation.Pages.TryGetValue(key, out var page) ? ServeAsync(context, generation, page)
             : FillAsync(context, generation, key);
+    }
+
+    private static Task ServeAsync(HttpContext context, PageCache.Generation generation, CachedResponse page)
+    {
+        generation.Remember(context.Request, page);
+        return page.WriteAsync(context);
     }
 
     private async Task RenderAndWriteAsync(HttpContext context, PageCache.Key key, long version)
     {
         if (await RenderAsync(context, key, version) is { } page)
         {
-            await WriteAsync(context, page);
+            await page.WriteAsync(context);
         }
     }
 
@@ -59,7 +64,7 @@ public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, I
             // Someone else is rendering it. If that ends in nothing storable (a 404, a cookie), render our own.
             if (await filling.WaitAsync(context.RequestAborted) is { } page)
             {
-                await WriteAsync(context, page);
+                await page.WriteAsync(context);
                 return;
             }
 
@@ -81,7 +86,7 @@ public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, I
 
         if (rendered is not null)
         {
-            await WriteAsync(context, rendered);
+            await rendered.WriteAsync(context);
         }
     }
 
@@ -143,48 +148,6 @@ public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, I
         }
 
         return page;
-    }
-
-    private static async Task WriteAsync(HttpContext context, CachedResponse page)
-    {
-        var request = context.Request;
-        var response = context.Response;
-        var coding = ContentCodings.Negotiate(request.Headers.AcceptEncoding.ToString());
-        var etag = page.ETag(coding);
-
-        response.StatusCode = StatusCodes.Status200OK;
-        foreach (var (name, value) in page.Headers)
-        {
-            response.Headers[name] = value;
-        }
-
-        var vary = response.Headers.Vary;
-        response.Headers.Vary = vary.Count == 0 ? VaryByCoding : StringValues.Concat(vary, VaryByCoding);
-        response.Headers.ETag = etag;
-        if (ContentCodings.HeaderValue(coding) is { } encoding)
-        {
-            response.Headers.ContentEncoding = encoding;
-        }
-
-        if (request.Headers.IfNoneMatch.Count > 0 && Matches(request.Headers.IfNoneMatch, etag.ToString()))
-        {
-            response.StatusCode = StatusCodes.Status304NotModified;
-            return;
-        }
-
-        var body = page.Body(coding);
-        response.ContentLength = body.Length;
-        if (!HttpMethods.IsHead(request.Method))
-        {
-            await response.BodyWriter.WriteAsync(body, context.RequestAborted);
-        }
-    }
-
-    /// <summary>Weak comparison, as RFC 9110 asks for If-None-Match: a match ignores the W/ prefix; "*" matches any.</summary>
-    private static bool Matches(StringValues ifNoneMatch, string etag)
-    {
-        return EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags)
-            && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.AsSpan().SequenceEqual(etag));
     }
 
     private static List<KeyValuePair<string, StringValues>> HeadersSetByThePage(IHeaderDictionary now, Dictionary<string, StringValues> before)

@@ -23,6 +23,13 @@ public static class PageCacheSetup
         return services;
     }
 
+    /// <summary>Goes right before routing: a page already served is sent by its path, without routing.</summary>
+    public static WebApplication UsePageCacheShortcut(this WebApplication app)
+    {
+        app.UseMiddleware<PageCacheShortcut>();
+        return app;
+    }
+
     /// <summary>Goes after routing (the cache keys on the endpoint) and before the endpoints.</summary>
     public static WebApplication UsePageCache(this WebApplication app)
     {

@@ -57,8 +57,10 @@ public static class SiteSetup
         // One log line per request
         app.UseSiteRequestLogging();
 
-        // Cached pages right after routing: a stored page carries its security headers, and the contact form's
-        // middleware never applies to it. A hit ends here, so this short path is what most requests cost.
+        // Cached pages: by path before routing once served, else right after routing. A stored page carries its
+        // security headers, and the contact form's middleware never applies to it. A hit ends here, so this short
+        // path is what most requests cost.
+        app.UsePageCacheShortcut();
         app.UseRouting();
         app.UsePageCache();
 

@@ -19,9 +19,12 @@ public sealed class CachingTests : IDisposable
     public async Task A_cached_page_shows_an_edit_once_the_file_is_saved()
     {
         var client = _site.CreateVisitor();
+        _ = await client.GetStringAsync("/guide/warning-signs");
+        _ = await client.GetStringAsync("/guide/warning-signs");
         var before = await client.GetStringAsync("/guide/warning-signs");
         _ = await client.GetStringAsync("/");
         Assert.NotEmpty(Cache().Current!.Pages);
+        Assert.NotEmpty(Cache().Current!.ByPath);
 
         var path = Path.Combine(_site.ContentRoot, "guide", "warning-signs.md");
         File.WriteAllText(path, File.ReadAllText(path).Replace("Big changes in your life", "Big shifts in your life", StringComparison.Ordinal));
@@ -59,11 +62,15 @@ public sealed class CachingTests : IDisposable
 
         var miss = await client.GetAsync(path);
         var hit = await client.GetAsync(path);
+        var byPath = await client.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, miss.StatusCode);
         Assert.Equal(HttpStatusCode.OK, hit.StatusCode);
         Assert.Equal(HeadersOf(miss), HeadersOf(hit));
+        Assert.Equal(HeadersOf(miss), HeadersOf(byPath));
         Assert.Equal(await miss.Content.ReadAsByteArrayAsync(), await hit.Content.ReadAsByteArrayAsync());
+        Assert.Equal(await miss.Content.ReadAsByteArrayAsync(), await byPath.Content.ReadAsByteArrayAsync());
+        Assert.Contains(new PageCache.PathKey(path, false), site.Services.GetRequiredService<PageCache>().Current!.ByPath.Keys);
         Assert.Equal("text/html", hit.Content.Headers.ContentType?.MediaType);
         Assert.Equal("no-cache", hit.Headers.CacheControl?.ToString());
         Assert.Contains("Accept-Encoding", hit.Headers.Vary);
@@ -74,17 +81,35 @@ public sealed class CachingTests : IDisposable
     }
 
     [Fact]
+    public async Task Only_the_lower_case_spelling_of_a_page_is_kept_by_path()
+    {
+        var client = _site.CreateVisitor();
+        string[] spellings = ["/guide/warning-signs", "/GUIDE/warning-signs", "/Guide/warning-signs", "/guide/warning-signs/"];
+
+        var bodies = new List<string>();
+        foreach (var spelling in spellings.Concat(spellings).Concat(spellings))
+        {
+            bodies.Add(await client.GetStringAsync(spelling));
+        }
+
+        Assert.Single(bodies.Distinct(StringComparer.Ordinal));
+        Assert.Equal([new PageCache.PathKey("/guide/warning-signs", Https: true)], Cache().Current!.ByPath.Keys);
+        Assert.Single(Cache().Current!.Pages);
+    }
+
+    [Fact]
     public async Task A_cache_hit_is_still_logged_with_path_status_and_time()
     {
         var client = _site.CreateVisitor();
 
         _ = await client.GetAsync("/guide/warning-signs");
         _ = await client.GetAsync("/guide/warning-signs");
+        _ = await client.GetAsync("/guide/warning-signs");
 
         var lines = _site.Logs.Events
             .Where(e => e.Properties.TryGetValue("RequestPath", out var p) && p.ToString() == "\"/guide/warning-signs\"")
             .ToList();
-        Assert.Equal(2, lines.Count);
+        Assert.Equal(3, lines.Count);
         Assert.All(lines, e =>
         {
             Assert.Equal("200", e.Properties["StatusCode"].ToString());
