@@ -18,6 +18,9 @@ public static class SiteLogging
     private static readonly ConfigurationReaderOptions ConfigurableAssemblies = new(
         typeof(Log).Assembly, typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(CompactJsonFormatter).Assembly);
 
+    /// <summary>The logger whose level decides whether ASP.NET Core traces each request.</summary>
+    public const string HostingDiagnostics = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     private const string ReadableTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
     public static Serilog.Core.Logger CreateBootstrapLogger()
@@ -36,6 +39,11 @@ public static class SiteLogging
         builder.Services.AddSerilog(
             (services, logger) =>
             {
+                // ASP.NET Core starts a trace activity and a logging scope for every request while its hosting
+                // diagnostics logger is on at any level. Nothing here exports traces, and the request line already
+                // carries the method, path, status, time and any exception, so that is 8% of a cached page's CPU
+                // time for nothing (bench/README.md). Set ahead of the configuration, which can turn it back on.
+                logger.MinimumLevel.Override(HostingDiagnostics, LevelAlias.Off);
                 logger.ReadFrom.Configuration(builder.Configuration, ConfigurableAssemblies)
                     .ReadFrom.Services(services)
                     .Enrich.FromLogContext();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RelapseSite.Web;
 
 namespace RelapseSite.Tests.Web;
 
@@ -45,6 +46,26 @@ public sealed class JsonLogTests
             Assert.DoesNotContain(site.Lines, l => l.Contains("Jane", StringComparison.Ordinal));
             Assert.Empty(site.StandardError);
         }
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("Warning", true)]
+    public async Task Request_tracing_is_off_unless_the_configuration_turns_it_on(string? level, bool traced)
+    {
+        using var site = new SiteFactory();
+        site.Set($"Serilog:MinimumLevel:Override:{SiteLogging.HostingDiagnostics}", level);
+
+        await site.CreateVisitor().GetAsync("/guide/warning-signs");
+        var line = await Eventually.Get(
+            () => Task.FromResult(site.Logs.Lines.FirstOrDefault(l => l.Contains("\"RequestPath\"", StringComparison.Ordinal))),
+            l => l is not null);
+
+        Assert.NotNull(line);
+        using var json = JsonDocument.Parse(line);
+        AssertRequestEvent(json.RootElement, "/guide/warning-signs");
+        Assert.Equal(traced, json.RootElement.TryGetProperty("@tr", out _));
+        Assert.Equal(traced, json.RootElement.TryGetProperty("RequestId", out _));
     }
 
     private static void AssertRequestEvent(JsonElement e, string path)
