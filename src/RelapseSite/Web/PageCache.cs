@@ -14,9 +14,9 @@ public sealed class CachedPageAttribute : Attribute
 }
 
 /// <summary>
-/// Rendered pages of the current content version, keyed by endpoint and route values, and by path once served. A new content version starts
-/// an empty generation, so an edit is served from the next request on and nothing needs evicting one by one. The
-/// cache holds only 200 responses of pages that exist, so it is bounded by the content itself.
+/// Rendered pages of the current content version, keyed by endpoint and route values, and by path once served. A new
+/// content version starts an empty generation, so an edit is served from the next request on and nothing needs
+/// evicting one by one. The cache holds only 200 responses of pages that exist, so it is bounded by the content itself.
 /// </summary>
 public sealed class PageCache(ContentStore store)
 {
