@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace RelapseSite.Tests;
 
 /// <summary>
-/// The GC mode decides most of the site's memory (bench/README.md): a misspelt property in the project file once left
-/// it to the SDK's default unnoticed. This reads the runtime configuration (it mirrors RelapseSite.csproj) the build wrote for the site.
+/// The GC mode decides most of the site's memory (bench/README.md), and a misspelt property in the project file once
+/// left it to the SDK's default unnoticed. This reads the runtime configuration the build wrote from RelapseSite.csproj.
 /// </summary>
 public sealed class RuntimeSettingsTests
 {
