@@ -16,7 +16,7 @@ public static class ContactSetup
         // Settings, validated at start; relative paths are taken from the app's folder
         services.AddOptions<ContactOptions>().BindConfiguration(ContactOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section)
-            .PostConfigure(o => o.Path = DataProtectionSetup.ResolvePath(builder, o.Path, "App_Data/outbox.db"))
+            .PostConfigure(o => o.Path = AppPaths.Resolve(environment.ContentRootPath, o.Path, "App_Data/outbox.db"))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section)
             .PostConfigure(o =>
@@ -24,7 +24,7 @@ public static class ContactSetup
                 // Production must name a destination (see MailOptionsValidator); elsewhere .eml files in App_Data/mail do.
                 if (!string.IsNullOrWhiteSpace(o.PickupDirectory) || !environment.IsProduction())
                 {
-                    o.PickupDirectory = DataProtectionSetup.ResolvePath(builder, o.PickupDirectory, "App_Data/mail");
+                    o.PickupDirectory = AppPaths.Resolve(environment.ContentRootPath, o.PickupDirectory, "App_Data/mail");
                 }
             })
             .ValidateOnStart();

@@ -42,8 +42,4 @@ public static class DataProtectionSetup
 
     /// <summary>Reading <see cref="IOptions{TOptions}.Value"/> runs the validators and throws, naming the key, on a failure.</summary>
     private static void ThrowIfInvalid(IOptions<KeyRingOptions> ring) => _ = ring.Value;
-
-    /// <summary>A configured path, or the default, taken from the app's content root when relative.</summary>
-    public static string ResolvePath(WebApplicationBuilder builder, string? configured, string fallback) =>
-        Path.GetFullPath(Path.Combine(builder.Environment.ContentRootPath, string.IsNullOrWhiteSpace(configured) ? fallback : configured));
 }

@@ -18,15 +18,11 @@ public sealed class KeyRingOptions
     /// <summary>The PFX password. A secret: give it as the environment variable <c>DataProtection__CertificatePassword</c> or a user secret.</summary>
     public string? CertificatePassword { get; set; }
 
-    public string ResolveKeysPath(string contentRootPath) => Resolve(contentRootPath, KeysPath, "App_Data/keys")!;
+    public string ResolveKeysPath(string contentRootPath) => AppPaths.Resolve(contentRootPath, KeysPath, "App_Data/keys");
 
-    public string? ResolveCertificatePath(string contentRootPath) => Resolve(contentRootPath, CertificatePath, null);
-
-    private static string? Resolve(string contentRootPath, string? configured, string? fallback)
-    {
-        var path = string.IsNullOrWhiteSpace(configured) ? fallback : configured;
-        return path is null ? null : Path.GetFullPath(Path.Combine(contentRootPath, path));
-    }
+    /// <summary>Null when no certificate is configured: the key ring is then written as plain XML.</summary>
+    public string? ResolveCertificatePath(string contentRootPath) =>
+        string.IsNullOrWhiteSpace(CertificatePath) ? null : AppPaths.Resolve(contentRootPath, CertificatePath, CertificatePath);
 }
 
 /// <summary>
