@@ -183,8 +183,9 @@ done
 rss_after="$(rss_mb "$site_pid") MB ($(rss_parts "$site_pid") MB)"
 
 printf '\n%-22s %11s %11s %6s %9s %9s %11s %11s\n' page "site req/s" "nginx req/s" ratio "site p99" "nginx p99" "site CPU/req" "nginx CPU/req"
+# column SERVER N: the median of field N (1 req/s, 2 p99, 3 CPU per request) over that server's samples for $path.
+column() { printf '%s' "${results[$1$path]}" | awk -v c="$2" 'NF { print $c }' | median; }
 for path in "/guide/$section" /; do
-  column() { printf '%s' "${results[$1$path]}" | awk -v c="$2" 'NF { print $c }' | median; }
   site_rps=$(column site 1) nginx_rps=$(column nginx 1)
   printf '%-22s %11.0f %11.0f %6.2f %7.2fms %7.2fms %9.1fus %9.1fus\n' "$path" "$site_rps" "$nginx_rps" \
     "$(echo "$site_rps $nginx_rps" | awk '{ print $1 / $2 }')" "$(column site 2)" "$(column nginx 2)" "$(column site 3)" "$(column nginx 3)"
