@@ -65,11 +65,11 @@ public sealed class ContactSettingsTests : IDisposable
     public async Task Production_refuses_to_start_unless_a_mail_host_or_pickup_directory_is_set()
     {
         await using var smtp = SmtpTestServer.Reserve();
-        var settings = AppProcess.Settings(_data, smtp);
+        var settings = ContactSite.ProcessSettings(_data, smtp);
         settings["Mail__Host"] = "";
         settings["Mail__PickupDirectory"] = "";
 
-        var (exit, output) = await AppProcess.RunAsync(settings, "--urls", "http://127.0.0.1:0");
+        var (exit, output) = await SiteProcess.RunAsync(settings, "--urls", "http://127.0.0.1:0");
 
         Assert.Equal(1, exit);
         Assert.Contains("The site could not start", output, StringComparison.Ordinal);

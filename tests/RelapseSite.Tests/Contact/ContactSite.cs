@@ -13,6 +13,21 @@ public static class ContactSite
     public const string IntakeA = "intake@relapse.example.org";
     public const string IntakeB = "nurse@relapse.example.org";
 
+    /// <summary>Settings for the site as its own process (<see cref="SiteProcess"/>) on a data folder, sending to the given SMTP server.</summary>
+    public static Dictionary<string, string> ProcessSettings(string dataFolder, SmtpTestServer smtp) => new(StringComparer.Ordinal)
+    {
+        ["Outbox__Path"] = Path.Combine(dataFolder, "outbox.db"),
+        ["DataProtection__KeysPath"] = Path.Combine(dataFolder, "keys"),
+        ["Mail__Host"] = "127.0.0.1",
+        ["Mail__Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
+        ["Mail__Security"] = "None",
+        ["Mail__From"] = From,
+        ["Mail__To"] = $"{IntakeA},{IntakeB}",
+        ["Contact__MinimumFillSeconds"] = "0",
+        ["Outbox__RetryBaseSeconds"] = "0.2",
+        ["Outbox__RetryMaxSeconds"] = "0.5",
+    };
+
     public static SiteFactory Create(SmtpTestServer? smtp = null)
     {
         var site = new SiteFactory()

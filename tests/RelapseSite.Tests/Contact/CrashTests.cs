@@ -14,9 +14,11 @@ public sealed class CrashTests : IDisposable
         smtp.Hold();
         var outbox = Path.Combine(_data, "outbox.db");
         string midSend, justAccepted;
-        using (var app = await AppProcess.ServeAsync(AppProcess.Settings(_data, smtp)))
+        var (app, address) = await SiteProcess.StartServingAsync(ContactSite.ProcessSettings(_data, smtp));
+        using (app)
+        using (var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new() }) { BaseAddress = address })
         {
-            var visitor = new ContactVisitor(app.Client);
+            var visitor = new ContactVisitor(client);
             midSend = await visitor.SendValidAsync();
             await smtp.HeldMessageArrived.Task.WaitAsync(TimeSpan.FromSeconds(20));
             justAccepted = await visitor.SendValidAsync();

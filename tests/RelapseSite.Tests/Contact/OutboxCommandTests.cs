@@ -42,9 +42,9 @@ public sealed class OutboxCommandTests
         try
         {
             await using var smtp = SmtpTestServer.Reserve();
-            var settings = AppProcess.Settings(data, smtp);
+            var settings = ContactSite.ProcessSettings(data, smtp);
 
-            var (exit, output) = await AppProcess.RunAsync(settings, "outbox", "requeue");
+            var (exit, output) = await SiteProcess.RunAsync(settings, "outbox", "requeue");
 
             Assert.Equal(0, exit);
             Assert.Contains("No dead inquiries to re-queue.", output, StringComparison.Ordinal);

@@ -4,11 +4,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 
-namespace RelapseSite.Tests.Web;
+namespace RelapseSite.Tests;
 
 /// <summary>
 /// The built app run as its own process (<c>dotnet RelapseSite.dll</c>), the way a container runs it, in Production,
-/// with its stdout kept line by line. Data goes to a private temp folder; content is the repository's.
+/// with its stdout kept line by line. Data goes to a private temp folder unless the settings name one; content is the
+/// repository's. For what an in-process host cannot show: the command line, start-up failures, a real kill -9.
 /// </summary>
 public sealed class SiteProcess : IDisposable
 {
@@ -87,6 +88,17 @@ public sealed class SiteProcess : IDisposable
         return (process, new Uri(json.RootElement.GetProperty("address").GetString()!));
     }
 
+    /// <summary>Runs a command such as <c>outbox status</c>, or a start that should fail, to the end: its exit code and all it wrote.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        using var process = Start(environment, args);
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        // Without a timeout, WaitForExit also waits for the redirected output to be read to its end.
+        process._process.WaitForExit();
+        return (exitCode, string.Join('\n', process._lines.Concat(process.StandardError)));
+    }
+
     /// <summary>A TCP port that was free a moment ago, for settings that cannot take port 0.</summary>
     public static int FreePort()
     {
@@ -128,12 +140,18 @@ public sealed class SiteProcess : IDisposable
     public string Describe(string problem) =>
         $"{problem}.\nstdout:\n{string.Join('\n', _lines)}\nstderr:\n{string.Join('\n', StandardError)}";
 
+    /// <summary>SIGKILL: no shutdown, no flush, no goodbye, as when the machine loses power or the OOM killer strikes.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(5000);
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
+            Kill();
         }
 
         _process.Dispose();
