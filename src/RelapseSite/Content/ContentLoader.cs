@@ -107,6 +107,19 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
             // A file can vanish or be locked half-way through a save; the next change event reloads it.
             return new RenderResult(null, [new ContentError(relative, 1, $"could not read the file: {ex.Message}")]);
         }
+        catch (UnauthorizedAccessException)
+        {
+            return new RenderResult(null, [new ContentError(relative, 1,
+                "the site is not allowed to read this file; ask the person who runs the server to let the site read it (its permissions)")]);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // One file must never take the site down: whatever the parser or renderer throws becomes this file's error,
+            // and the site keeps serving every other page (and this one's last good version).
+            return new RenderResult(null, [new ContentError(relative, 1, ex is ArgumentException && ex.Message.Contains("nested", StringComparison.Ordinal)
+                ? "the text is nested too deeply (for example many '[' or '>' or list levels inside each other); simplify it"
+                : $"this file could not be turned into a page ({ex.Message})")]);
+        }
     }
 
     private static List<ContentPage> Deduplicate(List<ContentPage> candidates, List<ContentError> errors)

@@ -70,11 +70,14 @@ public sealed class ContentStore : IDisposable
 
                 next = _loader.Load(Root);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                // The folder itself went away or became unreadable: keep serving what we have, and say so in readiness.
-                ReloadError = $"{Root}: the content folder could not be read ({ex.Message}); still serving version {_current.Version}";
-                _logger.LogError("Content reload failed: {Reason}", ReloadError);
+                // The folder itself went away or became unreadable, or something no file check foresaw: keep serving
+                // what we have, and say so in readiness. This runs on a timer thread, where a throw would end the process.
+                ReloadError = ex is IOException or UnauthorizedAccessException
+                    ? $"{Root}: the content folder could not be read ({ex.Message}); still serving version {_current.Version}"
+                    : $"{Root}: the content could not be loaded ({ex.Message}); still serving version {_current.Version}";
+                _logger.LogError(ex is IOException or UnauthorizedAccessException ? null : ex, "Content reload failed: {Reason}", ReloadError);
                 return;
             }
 

@@ -77,6 +77,19 @@ public sealed class ContentLoaderTests : IDisposable
         Assert.Equal("guide/one.md:9: link to '/guide/gone' goes to a page that does not exist", warning.ToString());
     }
 
+    [Fact]
+    public void A_file_that_breaks_the_parser_is_that_files_error_and_the_other_pages_still_load()
+    {
+        // Loading at start-up: a throw here used to stop the site from starting at all.
+        Write("guide/fine.md", Page("Fine"));
+        Write("guide/deep.md", Page("Deep", body: new string('>', 200) + " x"));
+
+        var snapshot = new ContentLoader(new MarkdownRenderer()).Load(_root.FullName);
+
+        Assert.Equal("Fine", Assert.Single(snapshot.Guide).Title);
+        Assert.StartsWith("guide/deep.md:1: the text is nested too deeply", Assert.Single(snapshot.Errors).ToString(), StringComparison.Ordinal);
+    }
+
     private static string Page(string title, string? slug = null, string body = "Body text.") =>
         $"---\ntitle: {title}\ndescription: About {title}.\n{(slug is null ? "" : $"slug: {slug}\n")}last_reviewed: 2026-11-01\n---\n\n{body}\n";
 

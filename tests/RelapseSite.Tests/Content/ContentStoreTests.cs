@@ -93,6 +93,28 @@ public sealed class ContentStoreTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/guide/warning-signs")).StatusCode);
     }
 
+    [Theory]
+    [InlineData(">")]
+    [InlineData("- ")]
+    public async Task A_file_nested_too_deeply_for_the_parser_is_reported_and_the_site_keeps_serving(string marker)
+    {
+        // The Markdown parser throws on very deep nesting. This used to end the process from the reload timer's thread.
+        var client = _site.CreateVisitor();
+        var path = Path.Combine(_site.ContentRoot, "guide", "warning-signs.md");
+        var before = await client.GetStringAsync("/guide/warning-signs");
+        var deep = marker == ">" ? new string('>', 200) + " x" : string.Concat(Enumerable.Range(0, 100).Select(i => new string(' ', i * 2) + "- x\n"));
+
+        File.WriteAllText(path, $"---\ntitle: Warning signs\ndescription: Signs.\norder: 30\n---\n{deep}\n");
+        var store = _site.Services.GetRequiredService<ContentStore>();
+        var snapshot = await Eventually.Get(() => Task.FromResult(store.Current), s => s.Errors.Count > 0, TimeSpan.FromSeconds(3));
+
+        Assert.Equal("guide/warning-signs.md:1: the text is nested too deeply (for example many '[' or '>' or list levels inside each other); simplify it",
+            Assert.Single(snapshot.Errors).ToString());
+        Assert.Null(store.ReloadError);
+        Assert.Equal(before, await client.GetStringAsync("/guide/warning-signs"));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+    }
+
     [Fact]
     public async Task An_emptied_content_folder_keeps_the_site_up_and_shows_in_readiness()
     {
