@@ -51,11 +51,11 @@ public sealed class PageCache(ContentStore store)
     /// <summary>The generation for the content being served now.</summary>
     public Generation? Current => For(ContentVersion);
 
-    /// <summary>Https is part of the key because the security headers stored with a page differ by scheme (HSTS).</summary>
-    public readonly record struct Key(Endpoint Endpoint, string? RouteValues, bool Https);
+    /// <summary>HSTS is part of the key because the security headers stored with a page differ by it (<see cref="SecurityHeaders.SendsHsts"/>).</summary>
+    public readonly record struct Key(Endpoint Endpoint, string? RouteValues, bool Hsts);
 
     /// <summary>A request path exactly as it arrived (Kestrel has decoded it), for the lookup ahead of routing.</summary>
-    public readonly record struct PathKey(string Path, bool Https);
+    public readonly record struct PathKey(string Path, bool Hsts);
 
     public sealed class Generation(long version)
     {
@@ -82,7 +82,7 @@ public sealed class PageCache(ContentStore store)
             var path = request.Path.Value;
             if (path is not null && (path == "/" || (!path.EndsWith('/') && !path.Any(char.IsUpper))))
             {
-                ByPath.TryAdd(new(path, request.IsHttps), page);
+                ByPath.TryAdd(new(path, SecurityHeaders.SendsHsts(request)), page);
             }
         }
     }

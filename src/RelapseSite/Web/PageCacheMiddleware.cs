@@ -30,7 +30,7 @@ public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, I
         }
 
         var version = cache.ContentVersion;
-        var key = new PageCache.Key(endpoint, RouteKey(context.Request.RouteValues), context.Request.IsHttps);
+        var key = new PageCache.Key(endpoint, RouteKey(context.Request.RouteValues), SecurityHeaders.SendsHsts(context.Request));
         var generation = cache.For(version);
         return generation is null ? RenderAndWriteAsync(context, key, version)
             : generation.Pages.TryGetValue(key, out var page) ? ServeAsync(context, generation, page)

@@ -14,7 +14,7 @@ public sealed class PageCacheShortcut(RequestDelegate next, PageCache cache)
         return (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
             && request.Path.Value is { } path
             && cache.Current is { } generation
-            && generation.ByPath.TryGetValue(new(path, request.IsHttps), out var page)
+            && generation.ByPath.TryGetValue(new(path, SecurityHeaders.SendsHsts(request)), out var page)
             ? page.WriteAsync(context)
             : next(context);
     }

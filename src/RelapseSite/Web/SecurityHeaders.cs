@@ -65,6 +65,18 @@ public static class SecurityHeaders
     }
 
     /// <summary>
+    /// Whether <see cref="For"/> includes HSTS for this request: over HTTPS, except to a loopback host name, which is
+    /// the library's own rule (a test pins the two together). The stored headers of a page differ by this alone, so
+    /// the page cache keys on it: keyed on the scheme only, a page first rendered for "https://localhost" was replayed
+    /// without HSTS to every real visitor until the next content edit.
+    /// </summary>
+    public static bool SendsHsts(HttpRequest request) => request.IsHttps && !IsLoopbackName(request.Host.Host);
+
+    // Written out rather than a LINQ Contains with a comparer, which allocates an enumerator on every cached request.
+    private static bool IsLoopbackName(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host == "127.0.0.1" || host == "[::1]";
+
+    /// <summary>
     /// Every browser feature the site does not use, off. The library's default list is not used because it names
     /// features Chromium does not know (web-share), which puts a warning about the header in every visitor's console.
     /// </summary>

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.CookiePolicy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using RelapseSite.Web;
 
 namespace RelapseSite.Tests.Web;
 
@@ -131,6 +132,45 @@ public sealed class SecurityHeadersTests(KestrelSiteFactory site) : IClassFixtur
         Assert.DoesNotContain("Strict-Transport-Security", overHttp[1].Keys);
         Assert.Contains("Strict-Transport-Security", overHttps[1].Keys);
         Assert.Equal(overHttp[1].Remove("Strict-Transport-Security"), overHttps[1].Remove("Strict-Transport-Security"));
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/guide/warning-signs")]
+    [InlineData("/privacy")]
+    public async Task A_page_first_rendered_for_a_localhost_request_is_not_replayed_without_hsts_to_real_visitors(string path)
+    {
+        // A proxy that forwards "Host: 127.0.0.1", a local probe, or anyone sending "Host: localhost" can be first.
+        using var fresh = new SiteFactory();
+        var local = fresh.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
+        var visitor = fresh.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = new Uri("https://relapse.example.org") });
+
+        var first = await SecurityHeadersOf(local, path);
+        var thenVisitor = new[] { await SecurityHeadersOf(visitor, path), await SecurityHeadersOf(visitor, path) };
+        var thenLocal = await SecurityHeadersOf(local, path);
+
+        Assert.DoesNotContain("Strict-Transport-Security", first.Keys);
+        Assert.All(thenVisitor, headers => Assert.Contains("Strict-Transport-Security", headers.Keys));
+        Assert.DoesNotContain("Strict-Transport-Security", thenLocal.Keys);
+    }
+
+    [Theory]
+    [InlineData("https", "relapse.example.org")]
+    [InlineData("https", "localhost")]
+    [InlineData("https", "LocalHost")]
+    [InlineData("https", "127.0.0.1")]
+    [InlineData("https", "[::1]")]
+    [InlineData("https", "10.0.0.5")]
+    [InlineData("http", "relapse.example.org")]
+    public void The_cache_key_rule_for_hsts_matches_what_the_header_policy_sends(string scheme, string host)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Scheme = scheme;
+        context.Request.Host = new HostString(host);
+
+        var policySendsHsts = SecurityHeaders.For(context).Any(h => h.Key == "Strict-Transport-Security");
+
+        Assert.Equal(policySendsHsts, SecurityHeaders.SendsHsts(context.Request));
     }
 
     [Fact]
