@@ -61,12 +61,21 @@ public sealed class SiteOptions : IValidatableObject
     /// <summary>Checks what attributes cannot: [Url] only looks at the first characters, so "http://" or "ftp://x" would pass.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        // AbsoluteUrl pastes the text as written into every canonical link and the sitemap, so it must be clean as
+        // written: Uri.TryCreate alone forgives spaces, a backslash for a slash, and a user name and password.
         if (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri)
             || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
-            || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+            || uri.Query.Length > 0 || uri.Fragment.Length > 0
+            || !(BaseUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || BaseUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            || BaseUrl.Any(c => char.IsWhiteSpace(c) || c == '\\'))
         {
             yield return new ValidationResult(
-                "Site:BaseUrl must be an absolute http or https URL with no query, such as https://example.org.", [nameof(BaseUrl)]);
+                "Site:BaseUrl must be an absolute http or https URL with no query, spaces or backslashes, such as https://example.org.", [nameof(BaseUrl)]);
+        }
+        else if (uri.UserInfo.Length > 0)
+        {
+            yield return new ValidationResult(
+                "Site:BaseUrl must not contain a user name or password: it is published in every page and the sitemap.", [nameof(BaseUrl)]);
         }
     }
 }
