@@ -54,6 +54,8 @@ public sealed class ErrorModel : PageModel
             StatusCodes.Status405MethodNotAllowed => ("That didn't work", "This page can't do that. Please go back and try again."),
             StatusCodes.Status413PayloadTooLarge => ("That was too long to send", "What you sent was too long for our form. Please shorten your message and try again, or call us instead."),
             StatusCodes.Status429TooManyRequests => ("Please wait a moment", "We got many tries from your connection in a short time. Please wait a minute and try again, or call us now."),
+            // Any other 4xx (a stale Range or If-Unmodified-Since, say) was not a fault here, so it must not say so.
+            >= 400 and <= 499 => ("That didn't work", "We could not answer that request. Please go back and try again. If it keeps happening, please call us instead."),
             _ => ("Sorry, something went wrong on our side", "It is not your fault. Our team will look into it. Please try again in a few minutes."),
         };
     }

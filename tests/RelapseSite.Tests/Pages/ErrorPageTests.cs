@@ -44,6 +44,22 @@ public sealed class ErrorPageTests(SiteFactory site) : IClassFixture<SiteFactory
         Assert.Contains(CrisisNumbers.Center, html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Range", "bytes=999999-", HttpStatusCode.RequestedRangeNotSatisfiable)]
+    [InlineData("If-Unmodified-Since", "Mon, 01 Jan 1990 00:00:00 GMT", HttpStatusCode.PreconditionFailed)]
+    public async Task A_request_refused_for_its_own_headers_does_not_say_the_fault_was_ours(string header, string value, HttpStatusCode status)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/css/site.css");
+        request.Headers.TryAddWithoutValidation(header, value);
+        var response = await site.CreateVisitor().SendAsync(request);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Contains("That didn&#x27;t work", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("on our side", html, StringComparison.Ordinal);
+        Assert.Contains(CrisisNumbers.Center, html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_error_page_reached_directly_never_answers_200()
     {
