@@ -33,6 +33,7 @@ public static class SiteLogging
 
     public static WebApplicationBuilder AddSiteLogging(this WebApplicationBuilder builder)
     {
+        CheckSettings(builder.Configuration);
         var development = builder.Environment.IsDevelopment();
 
         // preserveStaticLogger: each host (and each test host) gets its own pipeline; the static bootstrap logger stays as it is.
@@ -76,6 +77,36 @@ public static class SiteLogging
                 : LogEventLevel.Information;
         });
         return app;
+    }
+
+    /// <summary>
+    /// Refuses to start on a "Serilog" setting that would otherwise fail without naming its key (a misspelt level), or
+    /// be dropped without a word (a sink this site does not include, such as File: the operator would think the log
+    /// goes to a file while it goes nowhere).
+    /// </summary>
+    private static void CheckSettings(ConfigurationManager configuration)
+    {
+        var minimum = configuration.GetSection("Serilog:MinimumLevel");
+        var levels = new[] { minimum, minimum.GetSection("Default") }.Concat(minimum.GetSection("Override").GetChildren());
+        // A section that has children can still carry an empty value, depending on the source; that is not a setting.
+        foreach (var level in levels.Where(l => !string.IsNullOrEmpty(l.Value)))
+        {
+            if (!Enum.TryParse<LogEventLevel>(level.Value, ignoreCase: true, out _) || int.TryParse(level.Value, out _))
+            {
+                throw new InvalidOperationException(
+                    $"{level.Path}: '{level.Value}' is not a log level; use Verbose, Debug, Information, Warning, Error or Fatal.");
+            }
+        }
+
+        foreach (var sink in configuration.GetSection("Serilog:WriteTo").GetChildren())
+        {
+            var (name, key) = string.IsNullOrEmpty(sink.Value) ? (sink["Name"], sink.Path + ":Name") : (sink.Value, sink.Path);
+            if (!string.Equals(name, "Console", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(
+                    $"{key}: '{name}' is not a log destination this site includes. It logs to standard output, for the host to collect; remove this setting.");
+            }
+        }
     }
 
     private static bool IsDevelopment(string? environment) =>

@@ -27,6 +27,9 @@ public sealed class OptionsValidationTests : IDisposable
     [InlineData("ForwardedHeaders:KnownNetworks", "10.0.0.0/33")]
     [InlineData("ForwardedHeaders:KnownNetworks", "172.17.0.5/16")]
     [InlineData("DataProtection:CertificatePath", "no-such-certificate.pfx")]
+    [InlineData("Serilog:MinimumLevel:Default", "Nonsense")]
+    [InlineData("Serilog:MinimumLevel:Override:Microsoft.AspNetCore", "Loud")]
+    [InlineData("Serilog:WriteTo:0:Name", "File")]
     public async Task A_bad_value_stops_the_app_naming_the_key(string key, string value)
     {
         var (exitCode, error, _) = await Start(new() { [key.Replace(":", "__", StringComparison.Ordinal)] = value });
