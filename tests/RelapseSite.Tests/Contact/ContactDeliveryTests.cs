@@ -299,4 +299,28 @@ public sealed class ContactDeliveryTests
 
         await OutboxFile.WaitForStateAsync(site.OutboxPath(), reference, "delivered");
     }
+
+    [Fact]
+    public async Task An_eml_file_is_prepared_for_transport_seven_bit_with_short_lines_and_reads_back_intact()
+    {
+        using var site = ContactSite.Create();
+        var fields = ContactVisitor.ValidFields();
+        fields["name"] = "José Peña";
+        var message = string.Join(' ', Enumerable.Repeat("El señor dijo «ayúdenme» — ça va?", 50));
+        fields["message"] = message;
+
+        var reference = await site.Visitor().SendValidAsync(fields);
+        var file = Path.Combine(site.DataRoot, "mail", reference + ".eml");
+        await Eventually.Get(() => Task.FromResult(File.Exists(file)), exists => exists);
+        var bytes = await File.ReadAllBytesAsync(file);
+        var text = System.Text.Encoding.ASCII.GetString(bytes);
+        var parsed = await MimeMessage.LoadAsync(file);
+
+        Assert.All(bytes, b => Assert.True(b < 0x80, $"byte 0x{b:X2} is not ASCII"));
+        Assert.All(text.Split('\n'), line => Assert.True(line.TrimEnd('\r').Length <= 998, $"a line of {line.Length} characters"));
+        Assert.Equal("New inquiry: José Peña prefers a call (morning)", parsed.Subject);
+        Assert.Contains(message, parsed.TextBody, StringComparison.Ordinal);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(message), parsed.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains($"<td>{System.Net.WebUtility.HtmlEncode("José Peña")}</td>", parsed.HtmlBody, StringComparison.Ordinal);
+    }
 }
