@@ -254,11 +254,17 @@ public sealed partial class InquiryForm
         return builder.ToString().Trim();
     }
 
+    /// <summary>
+    /// One bare address, as a browser's type="email" would take it. The parse must give back exactly what was typed, so
+    /// a display name, a second address or a header-breaking character is refused. MimeKit decodes an IDN domain
+    /// (xn--mnchen-3ya.de becomes münchen.de), so the comparison is with the IDN-encoded form, ignoring case, because
+    /// that round trip can change the case of the domain.
+    /// </summary>
     public static bool IsEmail(string value) =>
         value.Length <= EmailMax
         && EmailPattern().IsMatch(value)
         && MailboxAddress.TryParse(value, out var mailbox)
-        && string.Equals(mailbox.Address, value, StringComparison.Ordinal);
+        && string.Equals(mailbox.GetAddress(idnEncode: true), value, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Any common way of writing a phone number: 7 to 15 digits, spaces, dots, dashes, brackets, a leading + or (+44),

@@ -36,6 +36,11 @@ public sealed class InquiryFormTests
     [InlineData("Maria <maria@example.net>", false)]
     [InlineData("maria@example.net, other@example.net", false)]
     [InlineData("maria@exa_mple.net", false)]
+    [InlineData("maria@xn--mnchen-3ya.de", true)]
+    [InlineData("maria@mail.xn--mnchen-3ya.DE", true)]
+    [InlineData("Maria <maria@xn--mnchen-3ya.de>", false)]
+    [InlineData("maria@xn--mnchen-3ya.de, other@example.net", false)]
+    [InlineData("maria@münchen.de", false)]
     public void Email_addresses_are_checked(string email, bool valid) => Assert.Equal(valid, InquiryForm.IsEmail(email));
 
     [Fact]

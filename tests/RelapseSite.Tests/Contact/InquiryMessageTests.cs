@@ -79,6 +79,24 @@ public sealed class InquiryMessageTests
     }
 
     [Fact]
+    public void A_punycode_email_becomes_the_reply_to_address()
+    {
+        var inquiry = new Inquiry
+        {
+            Name = "Maria",
+            Email = "maria@xn--mnchen-3ya.de",
+            Preferred = ContactMethod.Email,
+            LeaveMessage = true,
+            Who = HelpFor.Self,
+            Consent = true,
+        };
+
+        var replyTo = Assert.Single(RoundTrip(Messages.Build("K7PX-4QMD", inquiry, Received)).ReplyTo.Mailboxes);
+
+        Assert.Equal("maria@xn--mnchen-3ya.de", replyTo.GetAddress(idnEncode: true));
+    }
+
+    [Fact]
     public void Intake_auto_replies_are_asked_not_to_answer_the_visitor()
     {
         var message = Messages.Build("K7PX-4QMD", Inquiry("Maria"), Received);
