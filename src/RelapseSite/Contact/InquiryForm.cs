@@ -89,7 +89,7 @@ public sealed partial class InquiryForm
         var errors = new List<FieldError>();
         var name = SingleLine(Name);
         var email = SingleLine(Email);
-        var phone = SingleLine(Phone);
+        var phone = PhoneLine(Phone);
         var message = MultiLine(Message);
         var preferred = ParseChoice<ContactMethod>(Preferred);
 
@@ -165,9 +165,9 @@ public sealed partial class InquiryForm
     {
         return new Inquiry
         {
-            Name = SingleLine(Name),
+            Name = NameLine(Name),
             Email = NullIfEmpty(SingleLine(Email)),
-            Phone = NullIfEmpty(SingleLine(Phone)),
+            Phone = NullIfEmpty(PhoneLine(Phone)),
             Preferred = ParseChoice<ContactMethod>(Preferred) ?? throw new InvalidOperationException("The form is not valid."),
             BestTime = ParseChoice<CallTime>(BestTime),
             LeaveMessage = ParseYesNo(LeaveMessage) ?? throw new InvalidOperationException("The form is not valid."),
@@ -181,8 +181,11 @@ public sealed partial class InquiryForm
     public override string ToString() => nameof(InquiryForm);
 
     /// <summary>
-    /// A one-line value: control characters (CR and LF among them) and Unicode line separators become spaces. Browsers
-    /// cannot put a line break in a text input, so one here was crafted, and it must never reach a mail header.
+    /// A one-line value: control characters (CR and LF among them), Unicode line separators and every kind of space
+    /// become plain spaces, and format characters (bidi controls, zero-width marks) are dropped. Browsers cannot put a
+    /// line break in a text input, so one here was crafted, and it must never reach a mail header. Format characters
+    /// arrive invisibly with text pasted from a phone's contacts (a number wrapped in U+202A..U+202C) and would make it
+    /// fail the check; in a name, U+202E would reverse how the subject line reads.
     /// </summary>
     public static string SingleLine(string? value)
     {
@@ -192,12 +195,43 @@ public sealed partial class InquiryForm
         }
 
         var builder = new StringBuilder(value.Length);
-        foreach (var c in value)
+        Span<char> utf16 = stackalloc char[2];
+        foreach (var rune in value.EnumerateRunes())
         {
-            builder.Append(char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085' ? ' ' : c);
+            switch (Rune.GetUnicodeCategory(rune))
+            {
+                case UnicodeCategory.Format:
+                    break;
+                case UnicodeCategory.Control or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator:
+                    builder.Append(' ');
+                    break;
+                default:
+                    builder.Append(utf16[..rune.EncodeToUtf16(utf16)]);
+                    break;
+            }
         }
 
         return MultipleSpaces().Replace(builder.ToString(), " ").Trim();
+    }
+
+    /// <summary>
+    /// A name as it may reach a mail header. MimeKit writes a literal <c>=?</c> as it is, and mail clients then decode
+    /// <c>=?charset?B?...?=</c> as an encoded word: a name could make the subject or Reply-To show text it does not
+    /// contain. A space after the <c>=</c> keeps what was typed readable and can never start an encoded word.
+    /// </summary>
+    public static string NameLine(string? value) => SingleLine(value).Replace("=?", "= ?", StringComparison.Ordinal);
+
+    /// <summary>A phone number as one line, with the typographic dashes phones and word processors insert made plain.</summary>
+    public static string PhoneLine(string? value)
+    {
+        var line = SingleLine(value);
+        var builder = new StringBuilder(line.Length);
+        foreach (var c in line)
+        {
+            builder.Append(c is (>= '\u2010' and <= '\u2015') or '\u2212' ? '-' : c);
+        }
+
+        return builder.ToString();
     }
 
     /// <summary>A textarea's value: line breaks kept as LF (so 2,000 characters means what the visitor saw), other controls dropped.</summary>
@@ -220,13 +254,22 @@ public sealed partial class InquiryForm
         return builder.ToString().Trim();
     }
 
+    /// <summary>
+    /// One bare address, as a browser's type="email" would take it. The parse must give back exactly what was typed, so
+    /// a display name, a second address or a header-breaking character is refused. MimeKit decodes an IDN domain
+    /// (xn--mnchen-3ya.de becomes münchen.de), so the comparison is with the IDN-encoded form, ignoring case, because
+    /// that round trip can change the case of the domain.
+    /// </summary>
     public static bool IsEmail(string value) =>
         value.Length <= EmailMax
         && EmailPattern().IsMatch(value)
         && MailboxAddress.TryParse(value, out var mailbox)
-        && string.Equals(mailbox.Address, value, StringComparison.Ordinal);
+        && string.Equals(mailbox.GetAddress(idnEncode: true), value, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Any common way of writing a phone number: 7 to 15 digits, spaces, dots, dashes, brackets, a leading +, an extension.</summary>
+    /// <summary>
+    /// Any common way of writing a phone number: 7 to 15 digits, spaces, dots, dashes, brackets, a leading + or (+44),
+    /// an extension after x, ext or #.
+    /// </summary>
     public static bool IsPhone(string value)
     {
         var match = PhonePattern().Match(value);
@@ -261,6 +304,6 @@ public sealed partial class InquiryForm
     [GeneratedRegex(@"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$")]
     private static partial Regex EmailPattern();
 
-    [GeneratedRegex(@"^(?<number>\+?\(?[0-9][0-9 ().\-/]*[0-9])(?:\s*(?:x|ext\.?|extension)\s*[0-9]{1,6})?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?<number>(?:\+|\(\+(?=[0-9]))?\(?[0-9][0-9 ().\-/]*[0-9])(?:\s*(?:x|ext\.?|extension|\#)\s*[0-9]{1,6})?$", RegexOptions.IgnoreCase)]
     private static partial Regex PhonePattern();
 }

@@ -9,7 +9,8 @@ namespace RelapseSite.Contact;
 /// <summary>
 /// The email to intake staff for one inquiry: to <c>Mail:To</c>, from <c>Mail:From</c>, Reply-To the visitor's email
 /// when given, a plain-text and an HTML part that both lay out every field. Every value that reaches a header goes
-/// through MimeKit's encoder after line breaks are removed, so no field can add a header or a recipient.
+/// through MimeKit's encoder after line breaks are removed, so no field can add a header or a recipient, and the name
+/// is cleaned again (<see cref="InquiryForm.NameLine"/>), so an inquiry stored before that cleaning is safe too.
 /// </summary>
 public sealed class InquiryMessage(IOptions<MailOptions> options)
 {
@@ -17,7 +18,7 @@ public sealed class InquiryMessage(IOptions<MailOptions> options)
     {
         var mail = options.Value;
         var from = mail.FromAddress;
-        var name = InquiryForm.SingleLine(inquiry.Name);
+        var name = InquiryForm.NameLine(inquiry.Name);
         var message = new MimeMessage
         {
             Subject = Subject(inquiry),
@@ -55,7 +56,7 @@ public sealed class InquiryMessage(IOptions<MailOptions> options)
         var when = inquiry.BestTime is { } time && inquiry.Preferred != ContactMethod.Email
             ? $" ({time.ToString().ToLowerInvariant()})"
             : "";
-        return $"New inquiry: {InquiryForm.SingleLine(inquiry.Name)} {preference}{when}";
+        return $"New inquiry: {InquiryForm.NameLine(inquiry.Name)} {preference}{when}";
     }
 
     private static List<(string Label, string Value)> Fields(string id, Inquiry inquiry, DateTimeOffset receivedAt, TimeZoneInfo zone)
@@ -65,7 +66,7 @@ public sealed class InquiryMessage(IOptions<MailOptions> options)
         [
             ("Reference", id),
             ("Received", local.ToString("dddd, MMMM d, yyyy 'at' h:mm tt (UTCzzz)", CultureInfo.InvariantCulture)),
-            ("Name", inquiry.Name),
+            ("Name", InquiryForm.NameLine(inquiry.Name)),
             ("Phone", inquiry.Phone ?? "not given"),
             ("Email", inquiry.Email ?? "not given"),
             ("Prefers", inquiry.Preferred switch

@@ -30,6 +30,11 @@ public sealed class PickupMailSender(IOptions<MailOptions> options) : IMailSende
                 fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             }
 
+            // MailKit prepares a message for the server it talks to; nothing does for a file. Unprepared, the parts are raw
+            // UTF-8 with no Content-Transfer-Encoding and the HTML part is one line past SMTP's 998-character limit, which
+            // a mail server's pickup may reject or mangle. Seven-bit with 78-character lines suits any reader.
+            message.Prepare(EncodingConstraint.SevenBit, 78);
+
             await using (var stream = new FileStream(temporary, fileOptions))
             {
                 await message.WriteToAsync(stream, cancellationToken);

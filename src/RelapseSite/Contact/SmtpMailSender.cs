@@ -6,12 +6,12 @@ using MimeKit;
 namespace RelapseSite.Contact;
 
 /// <summary>MailKit over SMTP, with the security mode exactly as configured: it never falls back to plain text.</summary>
-public sealed class SmtpMailSender(IOptions<MailOptions> options) : IMailSender
+public sealed class SmtpMailSender(IOptions<MailOptions> options, ILogger<SmtpMailSender> logger) : IMailSender
 {
     public async Task<IMailSession> OpenAsync(CancellationToken cancellationToken)
     {
         var mail = options.Value;
-        var client = new SmtpClient { Timeout = (int)TimeSpan.FromSeconds(mail.TimeoutSeconds).TotalMilliseconds };
+        var client = new RecipientTolerantClient { Timeout = (int)TimeSpan.FromSeconds(mail.TimeoutSeconds).TotalMilliseconds };
         try
         {
             // MailKit's Timeout does not cover connecting: a black-holed host would hang the dispatcher without this.
@@ -33,7 +33,7 @@ public sealed class SmtpMailSender(IOptions<MailOptions> options) : IMailSender
                 await client.AuthenticateAsync(mail.UserName, mail.Password, cancellationToken);
             }
 
-            return new Session(client);
+            return new Session(client, mail.ToAddresses, logger);
         }
         catch
         {
@@ -49,10 +49,60 @@ public sealed class SmtpMailSender(IOptions<MailOptions> options) : IMailSender
         _ => SecureSocketOptions.StartTls,
     };
 
-    private sealed class Session(SmtpClient client) : IMailSession
+    /// <summary>
+    /// MailKit abandons the whole message when the server refuses one RCPT TO, so one deleted intake mailbox would
+    /// keep every inquiry from everyone, retried until dead. This client notes the refusal and sends to the rest.
+    /// </summary>
+    private sealed class RecipientTolerantClient : SmtpClient
     {
-        public Task SendAsync(string id, MimeMessage message, CancellationToken cancellationToken) =>
-            client.SendAsync(message, cancellationToken);
+        public List<(MailboxAddress Mailbox, SmtpStatusCode Status)> Refused { get; } = [];
+
+        protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response) =>
+            Refused.Add((mailbox, response.StatusCode));
+
+        // A message nobody accepted must fail, so the outbox keeps it and retries. MailKit 4.18 throws after this hook
+        // anyway (554 MessageNotAccepted), but its documentation asks an override of OnRecipientNotAccepted to throw
+        // here, and this keeps the server's own refusal code (usually 550) in the outbox's error.
+        protected override void OnNoRecipientsAccepted(MimeMessage message)
+        {
+            var status = Refused.Count > 0 ? Refused[^1].Status : SmtpStatusCode.MailboxUnavailable;
+            throw new SmtpCommandException(SmtpErrorCode.RecipientNotAccepted, status, "The mail server accepted none of the Mail:To addresses.");
+        }
+    }
+
+    private sealed class Session(RecipientTolerantClient client, IReadOnlyList<MailboxAddress> to, ILogger logger) : IMailSession
+    {
+        public async Task SendAsync(string id, MimeMessage message, CancellationToken cancellationToken)
+        {
+            client.Refused.Clear();
+            try
+            {
+                await client.SendAsync(message, cancellationToken);
+            }
+            finally
+            {
+                // The position in Mail:To, not the address: enough to find the dead mailbox, and nothing to leak.
+                foreach (var (mailbox, status) in client.Refused)
+                {
+                    logger.LogWarning(
+                        "The mail server refused address {Position} of {Count} in Mail:To ({StatusCode}) for inquiry {InquiryId}; fix or remove that address",
+                        PositionInTo(mailbox), to.Count, (int)status, id);
+                }
+            }
+        }
+
+        private int PositionInTo(MailboxAddress mailbox)
+        {
+            for (var i = 0; i < to.Count; i++)
+            {
+                if (string.Equals(to[i].Address, mailbox.Address, StringComparison.OrdinalIgnoreCase))
+                {
+                    return i + 1;
+                }
+            }
+
+            return 0;
+        }
 
         public async ValueTask DisposeAsync()
         {

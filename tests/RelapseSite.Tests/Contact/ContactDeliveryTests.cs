@@ -48,6 +48,49 @@ public sealed class ContactDeliveryTests
     }
 
     [Fact]
+    public async Task An_intake_address_the_server_refuses_does_not_stop_the_inquiry_reaching_the_others()
+    {
+        await using var smtp = await SmtpTestServer.StartNewAsync();
+        smtp.Refuse(ContactSite.IntakeB);
+        using var site = ContactSite.Create(smtp);
+
+        var reference = await site.Visitor().SendValidAsync();
+        var mail = (await smtp.WaitForAsync(1))[0];
+        await OutboxFile.WaitForStateAsync(site.OutboxPath(), reference, "delivered");
+        var warning = Assert.Single(await site.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.Contains("refused address", StringComparison.Ordinal)));
+
+        Assert.Equal([ContactSite.IntakeA], mail.EnvelopeTo);
+        Assert.Equal(Serilog.Events.LogEventLevel.Warning, warning.Level);
+        Assert.Equal("2", warning.Properties["Position"].ToString());
+        Assert.Equal("550", warning.Properties["StatusCode"].ToString());
+        Assert.Equal($"\"{reference}\"", warning.Properties["InquiryId"].ToString());
+        Assert.All(site.Logs.Lines, line => Assert.DoesNotContain("nurse@", line, StringComparison.OrdinalIgnoreCase));
+        Assert.All(site.Logs.Lines, line => Assert.DoesNotContain("Maria", line, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task When_the_server_refuses_every_intake_address_the_inquiry_fails_and_waits_for_a_retry()
+    {
+        await using var smtp = await SmtpTestServer.StartNewAsync();
+        smtp.Refuse(ContactSite.IntakeA);
+        smtp.Refuse(ContactSite.IntakeB);
+        using var site = ContactSite.Create(smtp);
+
+        var reference = await site.Visitor().SendValidAsync();
+        var row = await Eventually.Get(
+            () => Task.FromResult(OutboxFile.Rows(site.OutboxPath()).SingleOrDefault()),
+            r => r?.Attempts >= 2 && r.State == "pending" && r.LastError is not null);
+        var warnings = await site.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.Contains("refused address", StringComparison.Ordinal));
+
+        Assert.Equal(reference, row?.Id);
+        Assert.Equal("SmtpCommandException 550 RecipientNotAccepted", row?.LastError);
+        Assert.Empty(smtp.Received);
+
+        // Each refused address is named by its position, not only the first one the server turned down.
+        Assert.Equal(["1", "2"], warnings.Select(w => w.Properties["Position"].ToString()).Distinct().Order());
+    }
+
+    [Fact]
     public async Task Nothing_is_ever_sent_to_the_address_the_visitor_typed()
     {
         await using var smtp = await SmtpTestServer.StartNewAsync();
@@ -255,5 +298,29 @@ public sealed class ContactDeliveryTests
         }
 
         await OutboxFile.WaitForStateAsync(site.OutboxPath(), reference, "delivered");
+    }
+
+    [Fact]
+    public async Task An_eml_file_is_prepared_for_transport_seven_bit_with_short_lines_and_reads_back_intact()
+    {
+        using var site = ContactSite.Create();
+        var fields = ContactVisitor.ValidFields();
+        fields["name"] = "José Peña";
+        var message = string.Join(' ', Enumerable.Repeat("El señor dijo «ayúdenme» — ça va?", 50));
+        fields["message"] = message;
+
+        var reference = await site.Visitor().SendValidAsync(fields);
+        var file = Path.Combine(site.DataRoot, "mail", reference + ".eml");
+        await Eventually.Get(() => Task.FromResult(File.Exists(file)), exists => exists);
+        var bytes = await File.ReadAllBytesAsync(file);
+        var text = System.Text.Encoding.ASCII.GetString(bytes);
+        var parsed = await MimeMessage.LoadAsync(file);
+
+        Assert.All(bytes, b => Assert.True(b < 0x80, $"byte 0x{b:X2} is not ASCII"));
+        Assert.All(text.Split('\n'), line => Assert.True(line.TrimEnd('\r').Length <= 998, $"a line of {line.Length} characters"));
+        Assert.Equal("New inquiry: José Peña prefers a call (morning)", parsed.Subject);
+        Assert.Contains(message, parsed.TextBody, StringComparison.Ordinal);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(message), parsed.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains($"<td>{System.Net.WebUtility.HtmlEncode("José Peña")}</td>", parsed.HtmlBody, StringComparison.Ordinal);
     }
 }

@@ -36,6 +36,11 @@ public sealed class InquiryFormTests
     [InlineData("Maria <maria@example.net>", false)]
     [InlineData("maria@example.net, other@example.net", false)]
     [InlineData("maria@exa_mple.net", false)]
+    [InlineData("maria@xn--mnchen-3ya.de", true)]
+    [InlineData("maria@mail.xn--mnchen-3ya.DE", true)]
+    [InlineData("Maria <maria@xn--mnchen-3ya.de>", false)]
+    [InlineData("maria@xn--mnchen-3ya.de, other@example.net", false)]
+    [InlineData("maria@münchen.de", false)]
     public void Email_addresses_are_checked(string email, bool valid) => Assert.Equal(valid, InquiryForm.IsEmail(email));
 
     [Fact]
@@ -44,6 +49,59 @@ public sealed class InquiryFormTests
         var cleaned = InquiryForm.SingleLine("  Maria\r\nBcc: x@evil.example\u2028X-A: 1\u0085\tLopez  ");
 
         Assert.Equal("Maria Bcc: x@evil.example X-A: 1 Lopez", cleaned);
+    }
+
+    [Theory]
+    [InlineData("\u202A+1 954-555-0123\u202C", "+1 954-555-0123")]
+    [InlineData("954\u2011555\u20110123", "954-555-0123")]
+    [InlineData("954\u00A0555\u00A00123", "954 555 0123")]
+    [InlineData("954\u2013555\u20130123", "954-555-0123")]
+    [InlineData("+1\u2212954\u2212555\u22120123", "+1-954-555-0123")]
+    [InlineData("\u200B954\u202F555\u2060 0123\uFEFF", "954 555 0123")]
+    [InlineData("954-555-0123 #204", "954-555-0123 #204")]
+    [InlineData("(+44) 20 7946 0958", "(+44) 20 7946 0958")]
+    public void Phone_numbers_pasted_from_a_phones_contacts_are_accepted_and_kept_plain(string pasted, string kept)
+    {
+        var form = Valid();
+        form.Phone = pasted;
+
+        Assert.Empty(form.Validate());
+        Assert.Equal(kept, form.ToInquiry().Phone);
+    }
+
+    [Theory]
+    [InlineData("954-555-0123 #204")]
+    [InlineData("954-555-0123 # 204")]
+    [InlineData("954-555-0123 x204")]
+    [InlineData("954-555-0123 ext 204")]
+    [InlineData("(+44) 20 7946 0958")]
+    [InlineData("(+1) 954 555 0123 ext. 204")]
+    public void An_extension_or_a_bracketed_country_code_is_a_phone_number(string phone) => Assert.True(InquiryForm.IsPhone(phone));
+
+    [Theory]
+    [InlineData("954-555-0123 #")]
+    [InlineData("954-555-0123 #ABC")]
+    [InlineData("(+) 954 555 0123")]
+    public void A_half_written_extension_or_country_code_is_not(string phone) => Assert.False(InquiryForm.IsPhone(phone));
+
+    [Fact]
+    public void A_name_loses_bidi_and_zero_width_marks_and_its_spaces_become_plain()
+    {
+        var form = Valid();
+        form.Name = "\u202EMaria\u200B\u00A0Lo\u200Dpez\u202C";
+
+        Assert.Empty(form.Validate());
+        Assert.Equal("Maria Lopez", form.ToInquiry().Name);
+    }
+
+    [Fact]
+    public void A_name_cannot_contain_the_start_of_an_encoded_word()
+    {
+        var form = Valid();
+        form.Name = "=?utf-8?B?SW50YWtlOiBpZ25vcmU=?=";
+
+        Assert.Empty(form.Validate());
+        Assert.DoesNotContain("=?", form.ToInquiry().Name, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -54,6 +54,48 @@ public sealed class InquiryMessageTests
         Assert.Equal("Eve Bcc: spy@evil.example body", Assert.Single(parsed.ReplyTo.Mailboxes).Name);
     }
 
+    [Theory]
+    [InlineData("=?utf-8?B?SW50YWtlOiBpZ25vcmU=?=")]
+    [InlineData("=?us-ascii?Q?Ignore_this?=")]
+    [InlineData("Zo\u00EB =?utf-8?Q?Ignore_this?=")]
+    public void A_name_written_as_an_encoded_word_reaches_intake_as_typed_not_decoded(string name)
+    {
+        var parsed = RoundTrip(Messages.Build("K7PX-4QMD", Inquiry(name), Received));
+
+        // Decoded, these would read "Intake: ignore" or "Ignore this": text the visitor did not type, shown as if it were.
+        Assert.DoesNotContain("Intake: ignore", parsed.Subject, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ignore this", parsed.Subject, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ignore this", Assert.Single(parsed.ReplyTo.Mailboxes).Name, StringComparison.Ordinal);
+        Assert.DoesNotContain("Intake: ignore", Assert.Single(parsed.ReplyTo.Mailboxes).Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_right_to_left_override_in_a_name_cannot_reverse_the_subject()
+    {
+        var parsed = RoundTrip(Messages.Build("K7PX-4QMD", Inquiry("Maria\u202E Lopez"), Received));
+
+        Assert.Equal("New inquiry: Maria Lopez prefers a call (morning)", parsed.Subject);
+        Assert.Equal("Maria Lopez", Assert.Single(parsed.ReplyTo.Mailboxes).Name);
+    }
+
+    [Fact]
+    public void A_punycode_email_becomes_the_reply_to_address()
+    {
+        var inquiry = new Inquiry
+        {
+            Name = "Maria",
+            Email = "maria@xn--mnchen-3ya.de",
+            Preferred = ContactMethod.Email,
+            LeaveMessage = true,
+            Who = HelpFor.Self,
+            Consent = true,
+        };
+
+        var replyTo = Assert.Single(RoundTrip(Messages.Build("K7PX-4QMD", inquiry, Received)).ReplyTo.Mailboxes);
+
+        Assert.Equal("maria@xn--mnchen-3ya.de", replyTo.GetAddress(idnEncode: true));
+    }
+
     [Fact]
     public void Intake_auto_replies_are_asked_not_to_answer_the_visitor()
     {
@@ -69,6 +111,14 @@ public sealed class InquiryMessageTests
         var message = Messages.Build("K7PX-4QMD", Inquiry("Maria"), Received);
 
         Assert.Contains("Tuesday, December 1, 2026 at 9:05 AM (UTC-05:00)", message.TextBody, StringComparison.Ordinal);
+    }
+
+    private static MimeMessage RoundTrip(MimeMessage message)
+    {
+        using var wire = new MemoryStream();
+        message.WriteTo(wire);
+        wire.Position = 0;
+        return MimeMessage.Load(wire);
     }
 
     private static Inquiry Inquiry(string name, ContactMethod method = ContactMethod.Call, CallTime? time = CallTime.Morning) => new()

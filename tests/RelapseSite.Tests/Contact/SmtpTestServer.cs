@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using MimeKit;
 using SmtpServer;
+using SmtpServer.Mail;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
@@ -20,6 +21,7 @@ public sealed record ReceivedMail(string EnvelopeFrom, IReadOnlyList<string> Env
 public sealed class SmtpTestServer : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ReceivedMail> _received = new();
+    private readonly ConcurrentDictionary<string, bool> _refused = new(StringComparer.OrdinalIgnoreCase);
     private CancellationTokenSource? _running;
     private Task? _task;
     private TaskCompletionSource _released = CompletedSource();
@@ -29,6 +31,9 @@ public sealed class SmtpTestServer : IAsyncDisposable
     public int Port { get; }
 
     public IReadOnlyList<ReceivedMail> Received => [.. _received];
+
+    /// <summary>From now on, RCPT TO for this address is answered 550, as for a mailbox that was deleted.</summary>
+    public void Refuse(string address) => _refused[address] = true;
 
     /// <summary>Completes when a message has arrived while held: the client is mid-send.</summary>
     public TaskCompletionSource HeldMessageArrived { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -77,6 +82,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(this));
+        services.Add(new RefusingFilter(this));
         var server = new SmtpServer.SmtpServer(options, services);
         _running = new CancellationTokenSource();
         _task = server.StartAsync(_running.Token);
@@ -151,6 +157,15 @@ public sealed class SmtpTestServer : IAsyncDisposable
         var source = new TaskCompletionSource();
         source.SetResult();
         return source;
+    }
+
+    private sealed class RefusingFilter(SmtpTestServer owner) : IMailboxFilter
+    {
+        public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken) =>
+            Task.FromResult(true);
+
+        public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken) =>
+            Task.FromResult(!owner._refused.ContainsKey($"{to.User}@{to.Host}"));
     }
 
     private sealed class Store(SmtpTestServer owner) : MessageStore
