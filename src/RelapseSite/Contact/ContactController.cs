@@ -1,28 +1,27 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Data.Sqlite;
 
 namespace RelapseSite.Contact;
 
 /// <summary>
-/// Receives the contact form. The checks run in this order: antiforgery (middleware), rate limit
-/// (middleware), honeypot, fill time, validation. An accepted inquiry is committed to the outbox before the answer,
+/// Receives the contact form. The checks run in this order: antiforgery (middleware), honeypot, fill time,
+/// validation, then the rate limit, which only a post about to be stored uses up (<see cref="ContactRateLimiter"/>). An accepted inquiry is committed to the outbox before the answer,
 /// which is a 303 to the thanks page (post/redirect/get); the mail goes out later, from the dispatcher, never here.
 /// </summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class ContactController(Outbox outbox, OutboxSignal signal, FillTimer timer, ILogger<ContactController> logger) : Controller
+public sealed class ContactController(
+    Outbox outbox, OutboxSignal signal, FillTimer timer, ContactRateLimiter limiter, ILogger<ContactController> logger) : Controller
 {
     /// <summary>The view that shows the form again, with the same partial the /contact page uses.</summary>
     public const string FormView = "/Pages/Contact/Form.cshtml";
 
     // Order -1: the same path as the /contact page, which serves GET; this action wins for POST.
     // RequireAntiforgeryToken (not MVC's ValidateAntiForgeryToken): the antiforgery middleware checks the token, and a
-    // bad one is refused with 400 before the rate limiter runs (ContactSetup.UseContact).
+    // bad one is refused with 400 before this action runs (ContactSetup.UseContact).
     [HttpPost("/contact", Order = -1)]
     [RequireAntiforgeryToken]
-    [EnableRateLimiting(ContactRateLimitPolicy.Name)]
     public async Task<IActionResult> Send(
         [FromForm] InquiryForm form,
         [FromForm(Name = InquiryForm.HoneypotField)] string? honeypot,
@@ -46,6 +45,14 @@ public sealed class ContactController(Outbox outbox, OutboxSignal signal, FillTi
         if (errors.Count > 0)
         {
             return Reshow(form, started, errors, FormNotice.None, StatusCodes.Status400BadRequest);
+        }
+
+        if (!limiter.TryAcquire(HttpContext, out var retryAfter))
+        {
+            // No address in the log: an IP address is personal data too.
+            logger.LogWarning("A client went over the contact form's limit (Contact:PermitLimit); the form was shown again with 429");
+            Response.Headers.RetryAfter = retryAfter;
+            return Reshow(form, started, [], FormNotice.TooMany, StatusCodes.Status429TooManyRequests);
         }
 
         string id;

@@ -9,6 +9,9 @@ public enum FormNotice
 
     /// <summary>The outbox could not store the inquiry: nothing was sent, and the visitor is asked to try again or call.</summary>
     NotSaved,
+
+    /// <summary>Over <c>Contact:PermitLimit</c>: nothing was stored; the visitor is asked to wait a minute or call.</summary>
+    TooMany,
 }
 
 /// <summary>What the contact form shows: the values as typed, the problems found, and any notice above the form.</summary>
@@ -24,7 +27,7 @@ public sealed class ContactFormView
     public FormNotice Notice { get; init; }
 
     /// <summary>The page title starts with "Error: " when this is true.</summary>
-    public bool HasErrors => Errors.Count > 0 || Notice == FormNotice.NotSaved;
+    public bool HasErrors => Errors.Count > 0 || Notice is FormNotice.NotSaved or FormNotice.TooMany;
 
     public static ContactFormView Blank(string started) => new() { Form = new InquiryForm(), Started = started };
 

@@ -34,11 +34,7 @@ public static class ContactSetup
         // The form: a controller receives it; spam guards without a CAPTCHA
         services.AddControllersWithViews();
         services.AddSingleton<FillTimer>();
-        services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy<string, ContactRateLimitPolicy>(ContactRateLimitPolicy.Name);
-        });
+        services.AddSingleton<ContactRateLimiter>();
 
         // The durable outbox and its dispatcher: mail leaves from the background, never from a request
         services.AddSingleton<InquiryProtector>();
@@ -54,19 +50,19 @@ public static class ContactSetup
         return builder;
     }
 
-    /// <summary>Middleware the inquiry path needs, between routing and the endpoints: antiforgery first, then the rate limiter.</summary>
+    /// <summary>Middleware the inquiry path needs, between routing and the endpoints: antiforgery.</summary>
     public static WebApplication UseContact(this WebApplication app)
     {
         app.UseAntiforgery();
         app.Use(RefuseForgedPosts(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RelapseSite.Contact.Antiforgery")));
-        app.UseRateLimiter();
         return app;
     }
 
     /// <summary>
     /// The antiforgery middleware only records its verdict. A missing or bad token is refused here with 400, before the
-    /// rate limiter: a forged post must not use up a permit, or any page on the web could make a visitor's own browser
-    /// exhaust their limit. The verdict is then dropped, so the re-executed error page can still read the request.
+    /// controller and its rate limit: a forged post must not use up a permit, or any page on the web could make a
+    /// visitor's own browser exhaust their limit. The verdict is then dropped, so the re-executed error page can still
+    /// read the request.
     /// </summary>
     private static Func<HttpContext, RequestDelegate, Task> RefuseForgedPosts(ILogger logger) => (context, next) =>
     {

@@ -15,14 +15,36 @@ public sealed class RateLimitTests
             await visitor.SendValidAsync();
         }
 
-        var response = await visitor.SendAsync();
+        var fields = ContactVisitor.ValidFields();
+        fields["message"] = "Please call my son, he relapsed last night";
+        var response = await visitor.SendAsync(fields);
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
-        Assert.Contains("Please wait a moment", html, StringComparison.Ordinal);
+        Assert.Contains("Please wait a minute, then send again", html, StringComparison.Ordinal);
+        Assert.Contains("Please call my son, he relapsed last night", html, StringComparison.Ordinal);
         Assert.Contains(CrisisNumbers.Center, html, StringComparison.Ordinal);
         Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 should say when to try again");
         Assert.Equal(5, OutboxFile.Rows(site.OutboxPath()).Count);
+    }
+
+    [Fact]
+    public async Task Corrections_after_a_validation_error_do_not_use_up_the_limit()
+    {
+        // A visitor who mistypes their phone number several times must still be able to send.
+        using var site = ContactSite.Create().Set("Contact:PermitLimit", "2");
+        var visitor = site.Visitor();
+        var mistyped = ContactVisitor.ValidFields();
+        mistyped["phone"] = "954 555 O123";
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await visitor.SendAsync(mistyped)).StatusCode);
+        }
+
+        var corrected = await visitor.SendAsync();
+
+        Assert.Equal(HttpStatusCode.SeeOther, corrected.StatusCode);
+        Assert.Single(OutboxFile.Rows(site.OutboxPath()));
     }
 
     [Fact]
@@ -63,6 +85,6 @@ public sealed class RateLimitTests
     [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
     public void Clients_are_counted_by_address_and_IPv6_by_its_64_prefix(string address, string key)
     {
-        Assert.Equal(key, ContactRateLimitPolicy.ClientKey(IPAddress.Parse(address)));
+        Assert.Equal(key, ContactRateLimiter.ClientKey(IPAddress.Parse(address)));
     }
 }
