@@ -23,6 +23,9 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
     private static readonly (string Folder, PageKind Kind)[] Folders = [("guide", PageKind.Guide), ("pages", PageKind.Standalone)];
 
     private readonly Dictionary<string, FileEntry> _files = new(StringComparer.Ordinal);
+
+    /// <summary>Which file served each slug in the last snapshot, so a clash leaves the live page where it is.</summary>
+    private Dictionary<(PageKind, string), string> _owners = [];
     private long _version;
 
     /// <summary>How many files the last <see cref="Load"/> read and rendered: the changed ones only.</summary>
@@ -38,7 +41,7 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
         var warnings = new List<ContentError>();
         var candidates = new List<ContentPage>();
 
-        // Ordinal order by file name, so "the first file wins" on a duplicate slug is predictable.
+        // Ordinal order by file name, so the output (and the order of errors) is the same from one load to the next.
         var files = Folders
             .SelectMany(f => EnumerateMarkdown(Path.Combine(root, f.Folder)).Order(StringComparer.Ordinal)
                 .Select(path => (Path: path, Relative: $"{f.Folder}/{Path.GetFileName(path)}", f.Kind)))
@@ -61,7 +64,8 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
             _files.Remove(gone);
         }
 
-        var pages = Deduplicate(candidates, errors);
+        var written = files.ToDictionary(f => f.Relative, f => _files[f.Relative].Stamp.Item1, StringComparer.Ordinal);
+        var pages = Deduplicate(candidates, written, errors);
         warnings.AddRange(BrokenLinks(pages));
         return new ContentSnapshot(pages, errors, warnings, Interlocked.Increment(ref _version));
     }
@@ -122,27 +126,51 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
         }
     }
 
-    private static List<ContentPage> Deduplicate(List<ContentPage> candidates, List<ContentError> errors)
+    /// <summary>
+    /// Drops pages whose slug is reserved or taken. A clash is settled in favour of the file that served that slug in the
+    /// last snapshot: otherwise a new file such as "05-warning-signs.md" (slug "warning-signs"), which sorts first by
+    /// name, would silently replace the live, reviewed page. With no previous owner (start-up, check-content) the file
+    /// written longest ago wins, then the file name. The file left out gets the error, naming the one that is shown.
+    /// </summary>
+    private List<ContentPage> Deduplicate(List<ContentPage> candidates, Dictionary<string, DateTime> written, List<ContentError> errors)
     {
-        var pages = new List<ContentPage>();
-        var owners = new Dictionary<(PageKind, string), ContentPage>();
+        var allowed = new List<ContentPage>();
         foreach (var page in candidates)
         {
             if (ReservedSlugs.Contains(page.Slug))
             {
                 errors.Add(new ContentError(page.SourceFile, 1, $"slug '{page.Slug}' is reserved for the site itself; choose another file name or 'slug'"));
             }
-            else if (owners.TryGetValue((page.Kind, page.Slug), out var owner))
-            {
-                errors.Add(new ContentError(page.SourceFile, 1, $"slug '{page.Slug}' is already used by {owner.SourceFile}; this file is not shown until its slug is unique"));
-            }
             else
             {
-                owners.Add((page.Kind, page.Slug), page);
-                pages.Add(page);
+                allowed.Add(page);
             }
         }
 
+        var owners = allowed
+            .GroupBy(p => (p.Kind, p.Slug))
+            .ToDictionary(g => g.Key, g => g
+                .OrderBy(p => _owners.GetValueOrDefault(g.Key) == p.SourceFile ? 0 : 1)
+                .ThenBy(p => written[p.SourceFile])
+                .ThenBy(p => p.SourceFile, StringComparer.Ordinal)
+                .First());
+
+        // The pages keep the order of the files; only the ones that lost a clash are left out.
+        var pages = new List<ContentPage>();
+        foreach (var page in allowed)
+        {
+            var owner = owners[(page.Kind, page.Slug)];
+            if (ReferenceEquals(owner, page))
+            {
+                pages.Add(page);
+            }
+            else
+            {
+                errors.Add(new ContentError(page.SourceFile, 1, $"slug '{page.Slug}' is already used by {owner.SourceFile}; this file is not shown until its slug is unique"));
+            }
+        }
+
+        _owners = owners.ToDictionary(o => o.Key, o => o.Value.SourceFile);
         return pages;
     }
 

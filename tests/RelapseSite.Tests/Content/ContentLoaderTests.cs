@@ -8,10 +8,11 @@ public sealed class ContentLoaderTests : IDisposable
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("relapsesite-loader-");
 
     [Fact]
-    public void Duplicate_slugs_keep_the_first_file_by_name_and_report_the_other()
+    public void Duplicate_slugs_with_equal_times_keep_the_first_file_by_name_and_report_the_other()
     {
-        Write("guide/a-first.md", Page("First", slug: "same"));
-        Write("guide/b-second.md", Page("Second", slug: "same"));
+        var written = DateTime.UtcNow.AddDays(-1);
+        Write("guide/a-first.md", Page("First", slug: "same"), written);
+        Write("guide/b-second.md", Page("Second", slug: "same"), written);
 
         var snapshot = new ContentLoader(new MarkdownRenderer()).Load(_root.FullName);
 
@@ -19,6 +20,40 @@ public sealed class ContentLoaderTests : IDisposable
         var error = Assert.Single(snapshot.Errors);
         Assert.Equal("guide/b-second.md", error.File);
         Assert.Contains("already used by guide/a-first.md", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void On_a_fresh_load_a_newer_file_that_sorts_first_does_not_take_an_older_pages_slug()
+    {
+        // "05-warning-signs.md" has the slug "warning-signs" too, and sorts before "warning-signs.md".
+        Write("guide/warning-signs.md", Page("Reviewed signs"), DateTime.UtcNow.AddDays(-30));
+        Write("guide/05-warning-signs.md", Page("Draft signs"), DateTime.UtcNow.AddMinutes(-1));
+
+        var snapshot = new ContentLoader(new MarkdownRenderer()).Load(_root.FullName);
+
+        Assert.Equal("Reviewed signs", snapshot.GuideBySlug["warning-signs"].Title);
+        Assert.Equal(
+            "guide/05-warning-signs.md:1: slug 'warning-signs' is already used by guide/warning-signs.md; this file is not shown until its slug is unique",
+            Assert.Single(snapshot.Errors).ToString());
+    }
+
+    [Fact]
+    public void On_a_reload_a_new_file_does_not_take_the_slug_of_the_live_page()
+    {
+        Write("guide/warning-signs.md", Page("Reviewed signs"), DateTime.UtcNow.AddDays(-1));
+        Write("guide/other.md", Page("Other"), DateTime.UtcNow.AddDays(-1));
+        var loader = new ContentLoader(new MarkdownRenderer());
+        var before = loader.Load(_root.FullName);
+
+        // A file copied in from elsewhere can keep an old timestamp: even so the live page stays.
+        Write("guide/05-warning-signs.md", Page("Draft signs"), DateTime.UtcNow.AddDays(-60));
+        Write("guide/a-page.md", Page("Draft", slug: "warning-signs"), DateTime.UtcNow.AddDays(-60));
+        var after = loader.Load(_root.FullName);
+
+        Assert.Same(before.GuideBySlug["warning-signs"], after.GuideBySlug["warning-signs"]);
+        Assert.Equal(["guide/05-warning-signs.md", "guide/a-page.md"], after.Errors.Select(e => e.File).Order(StringComparer.Ordinal));
+        Assert.All(after.Errors, e => Assert.Contains("already used by guide/warning-signs.md", e.Message, StringComparison.Ordinal));
+        Assert.Equal(before.Guide.Select(p => p.SourceFile), after.Guide.Select(p => p.SourceFile));
     }
 
     [Theory]
@@ -93,11 +128,15 @@ public sealed class ContentLoaderTests : IDisposable
     private static string Page(string title, string? slug = null, string body = "Body text.") =>
         $"---\ntitle: {title}\ndescription: About {title}.\n{(slug is null ? "" : $"slug: {slug}\n")}last_reviewed: 2026-11-01\n---\n\n{body}\n";
 
-    private void Write(string relative, string text)
+    private void Write(string relative, string text, DateTime? written = null)
     {
         var path = Path.Combine(_root.FullName, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
+        if (written is { } time)
+        {
+            File.SetLastWriteTimeUtc(path, time);
+        }
     }
 
     public void Dispose() => _root.Delete(recursive: true);
