@@ -125,12 +125,21 @@ public sealed partial class MarkdownRenderer
     private static List<SiteLink> CheckLinks(MarkdownDocument document, string file, List<ContentError> errors)
     {
         var internalLinks = new List<SiteLink>();
-        foreach (var link in document.Descendants<LinkInline>())
+        // A copy: images are removed from the document on the way.
+        foreach (var link in document.Descendants<LinkInline>().ToList())
         {
             var url = (link.Url ?? string.Empty).Trim();
             var line = link.Line + 1;
             var scheme = SchemeOf(url);
-            if (scheme is not null)
+            if (link.IsImage && (!url.StartsWith('/') || url.StartsWith("//", StringComparison.Ordinal)))
+            {
+                // The Content-Security-Policy is default-src 'self': a picture from another site would never show,
+                // and asking for it would tell that site who reads this page. Left out rather than shown broken.
+                errors.Add(new ContentError(file, line,
+                    $"picture '{Shorten(url)}' is left out: the site shows only pictures stored on this site, so the address must start with /, for example ![A calm lake](/images/lake.jpg)"));
+                link.Remove();
+            }
+            else if (scheme is not null)
             {
                 if (!SafeSchemes.Contains(scheme))
                 {
@@ -151,6 +160,15 @@ public sealed partial class MarkdownRenderer
             else if (url.StartsWith('/'))
             {
                 internalLinks.Add(new SiteLink(url, line));
+            }
+            else if (!url.StartsWith('#'))
+            {
+                // "www.nida.gov" or "guide/warning-signs" is taken by the browser as relative to the current page and
+                // ends in "not found"; an empty address goes nowhere.
+                var what = url.Length == 0 ? "link has no address" : $"link '{Shorten(url)}' does not work";
+                errors.Add(new ContentError(file, line,
+                    $"{what}: write the full https:// address for other sites, for example [NIDA](https://nida.nih.gov), or start a link to a page on this site with /, for example [warning signs](/guide/warning-signs)"));
+                link.Url = string.Empty;
             }
         }
 

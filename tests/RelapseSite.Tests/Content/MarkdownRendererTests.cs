@@ -60,6 +60,10 @@ public sealed class MarkdownRendererTests
     [InlineData("[click](JaVaScRiPt:alert(1))")]
     [InlineData("[click](data:text/html,hi)")]
     [InlineData("[click](//evil.example/path)")]
+    [InlineData("[NIDA](www.nida.gov)")]
+    [InlineData("[signs](guide/warning-signs)")]
+    [InlineData("[signs](warning-signs.md)")]
+    [InlineData("[x]()")]
     public void Unsafe_links_are_reported_with_the_file_and_line(string body)
     {
         var result = _renderer.Render(Page("Line one.\n\n" + body), "guide/hostile.md", PageKind.Guide);
@@ -68,6 +72,40 @@ public sealed class MarkdownRendererTests
         Assert.Equal("guide/hostile.md", error.File);
         Assert.Equal(9, error.Line);
         Assert.StartsWith("link ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"\">", result.Page!.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_link_without_https_or_a_leading_slash_says_how_to_write_it()
+    {
+        // A link to a heading on the same page (#...) is fine and must not be reported with it.
+        var result = _renderer.Render(Page("See [NIDA](www.nida.gov) and [below](#links-more)."), "guide/links.md", PageKind.Guide);
+
+        Assert.Equal(
+            "guide/links.md:7: link 'www.nida.gov' does not work: write the full https:// address for other sites, for example [NIDA](https://nida.nih.gov), or start a link to a page on this site with /, for example [warning signs](/guide/warning-signs)",
+            Assert.Single(result.Errors).ToString());
+        Assert.DoesNotContain("www.nida.gov", result.Page!.Html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#links-more\">", result.Page.Html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("![A lake](https://images.example/lake.jpg)")]
+    [InlineData("![A lake](http://images.example/lake.jpg)")]
+    [InlineData("![A lake](//images.example/lake.jpg)")]
+    [InlineData("![A lake](images/lake.jpg)")]
+    [InlineData("![A lake]()")]
+    public void Pictures_from_other_sites_are_reported_and_left_out(string body)
+    {
+        // The Content-Security-Policy (default-src 'self') would block them anyway.
+        var result = _renderer.Render(Page("Line one.\n\nBefore " + body + " after. ![A map](/images/map.png)"), "guide/pictures.md", PageKind.Guide);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(9, error.Line);
+        Assert.StartsWith("picture ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("lake", result.Page!.Html, StringComparison.Ordinal);
+        Assert.Contains("Before  after.", result.Page.Html, StringComparison.Ordinal);
+        // A picture stored on this site is shown.
+        Assert.Contains("<img src=\"/images/map.png\" alt=\"A map\">", result.Page.Html, StringComparison.Ordinal);
     }
 
     [Theory]
