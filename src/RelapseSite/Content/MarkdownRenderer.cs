@@ -35,7 +35,7 @@ public sealed partial class MarkdownRenderer
         var errors = new List<ContentError>();
         var document = Markdown.Parse(markdown, _pipeline);
 
-        var frontMatter = ReadFrontMatter(document, file, errors);
+        var frontMatter = ReadFrontMatter(document, markdown, file, errors);
         if (frontMatter is null)
         {
             return new RenderResult(null, errors);
@@ -100,9 +100,16 @@ public sealed partial class MarkdownRenderer
         return OrderPrefix().Replace(name, string.Empty);
     }
 
-    private static FrontMatter? ReadFrontMatter(MarkdownDocument document, string file, List<ContentError> errors)
+    private static FrontMatter? ReadFrontMatter(MarkdownDocument document, string markdown, string file, List<ContentError> errors)
     {
         var block = document.Descendants<YamlFrontMatterBlock>().FirstOrDefault();
+        if (block is null && IsUnclosedFrontMatter(markdown))
+        {
+            // Telling this file to "start with front matter" would send the writer looking for the wrong mistake.
+            errors.Add(new ContentError(file, 1, "the front matter starts with '---' on line 1 but has no closing '---' line; add one after the last setting"));
+            return null;
+        }
+
         if (block is null)
         {
             errors.Add(new ContentError(file, 1, "the file must start with front matter: a line '---', then 'title:' and 'description:', then '---'"));
@@ -117,6 +124,13 @@ public sealed partial class MarkdownRenderer
         }
 
         return value;
+    }
+
+    /// <summary>The first line is '---' (front matter opened) and no later line is '---' or '...' (never closed).</summary>
+    private static bool IsUnclosedFrontMatter(string markdown)
+    {
+        var lines = markdown.Split('\n').Select(l => l.TrimEnd()).ToList();
+        return lines[0] == "---" && !lines.Skip(1).Any(l => l is "---" or "...");
     }
 
     private static int FrontMatterLine(MarkdownDocument document) =>

@@ -163,6 +163,69 @@ public sealed class MarkdownRendererTests
         Assert.StartsWith($"guide/bad.md:{line}: front matter:", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("title: One\ndescription: Fine\ntitle: Two", 4, "'title' is written twice; keep one")]
+    [InlineData("title: Fine\ndescription: Fine\norder: ten", 4, "'order' must be a whole number, for example 35 ('ten' is not)")]
+    [InlineData("title: Fine\ndescription: Fine\norder: 1.5", 4, "'order' must be a whole number, for example 35 ('1.5' is not)")]
+    [InlineData("title: Fine\ndescription: We are the #1 choice", 3,
+        "'description' has ' #' in it: everything after ' #' is treated as a hidden note and left out; put the whole value in double quotes, for example description: \"We are the #1 choice\"")]
+    [InlineData("title: Fine\ndescription: We are here\n  for you, the #1 choice", 3,
+        "'description' has ' #' in it: everything after ' #' is treated as a hidden note and left out; put the whole value in double quotes, for example description: \"We are here\"")]
+    [InlineData("title: Phase 1: A trigger\ndescription: Fine", 2, "'title' has ': ' in it; put the whole value in double quotes, for example title: \"Phase 1: A trigger\"")]
+    [InlineData("title: Fine\ndescription: Fine\nreviewed_by: Team:", 4, "'reviewed_by' has ': ' in it; put the whole value in double quotes, for example reviewed_by: \"Team:\"")]
+    [InlineData("title: *Important* news\ndescription: Fine", 2, "'title' starts with '*', so the whole value must be in double quotes, for example title: \"*Important* news\"")]
+    [InlineData("title: Fine\ndescription: > Read this", 3, "'description' starts with '>', so the whole value must be in double quotes, for example description: \"> Read this\"")]
+    [InlineData("title: [Draft] Signs\ndescription: Fine", 2, "'title' starts with '[', so the whole value must be in double quotes, for example title: \"[Draft] Signs\"")]
+    [InlineData("title:\n  - Warning\n  - Signs\ndescription: Fine", 2, "'title' must be one line of text, for example title: Warning signs of relapse")]
+    [InlineData("title: Fine\ndescription:\n  text: here", 3,
+        "'description' must be one line of text, for example description: Learn the early warning signs, so you can act sooner.")]
+    [InlineData("title: Fine\ndescription: Fine\norder:\n  - 1", 4, "'order' must be a whole number, for example 35")]
+    [InlineData("title: Fine\ndescription: Fine\nlast_reviewed: soon", 4, "'last_reviewed' must be a date written as YYYY-MM-DD, for example 2026-11-26 ('soon' is not)")]
+    public void Front_matter_mistakes_are_explained_in_plain_words_on_the_line_of_the_field(string yaml, int line, string message)
+    {
+        var result = _renderer.Render($"---\n{yaml}\n---\nBody.\n", "guide/bad.md", PageKind.Guide);
+
+        Assert.Null(result.Page);
+        Assert.Equal($"guide/bad.md:{line}: front matter: {message}", Assert.Single(result.Errors).ToString());
+    }
+
+    [Theory]
+    [InlineData("order: 010", 10)]
+    [InlineData("order: 08", 8)]
+    public void Order_is_read_as_a_plain_decimal_number(string order, int expected)
+    {
+        // YAML's own rules read 010 as octal 8 and reject 08.
+        var result = _renderer.Render($"---\ntitle: Fine\ndescription: Fine\n{order}\n---\nBody.\n", "guide/order.md", PageKind.Guide);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(expected, result.Page!.Order);
+    }
+
+    [Fact]
+    public void A_value_cut_short_by_a_hash_is_reported_and_the_same_value_in_double_quotes_is_kept_whole()
+    {
+        // Unquoted, YAML drops " #1 choice" as a comment without a word.
+        var cut = _renderer.Render("---\ntitle: Fine\ndescription: We are the #1 choice\n---\nBody.\n", "guide/hash.md", PageKind.Guide);
+        var quoted = _renderer.Render("---\ntitle: \"Phase 1: A trigger\"\ndescription: \"We are the #1 choice\" # a real note\n---\nBody.\n", "guide/hash.md", PageKind.Guide);
+
+        Assert.Null(cut.Page);
+        Assert.Contains("hidden note", Assert.Single(cut.Errors).Message, StringComparison.Ordinal);
+        Assert.Empty(quoted.Errors);
+        Assert.Equal("Phase 1: A trigger", quoted.Page!.Title);
+        Assert.Equal("We are the #1 choice", quoted.Page.Description);
+    }
+
+    [Fact]
+    public void Front_matter_without_its_closing_line_says_so()
+    {
+        var result = _renderer.Render("---\ntitle: Fine\ndescription: Fine\n\nBody text.\n", "guide/open.md", PageKind.Guide);
+
+        Assert.Null(result.Page);
+        Assert.Equal(
+            "guide/open.md:1: the front matter starts with '---' on line 1 but has no closing '---' line; add one after the last setting",
+            Assert.Single(result.Errors).ToString());
+    }
+
     [Fact]
     public void A_file_without_front_matter_is_rejected_with_advice()
     {
