@@ -65,12 +65,15 @@ public sealed partial class MarkdownRenderer
             return new RenderResult(null, errors);
         }
 
-        // Heading ids are prefixed with the slug: the home page shows every section together, and ids must stay unique there.
+        // Heading ids are prefixed with the slug: the home page shows every section together, and ids must stay unique
+        // there. The separator is "--", which no slug can contain: with a single "-", the heading "Risk" in section
+        // "overdose" got the id "overdose-risk", the same as the <section> of the page "overdose-risk", and took over
+        // its table-of-contents link.
         var headings = new List<Heading>();
         foreach (var heading in document.Descendants<HeadingBlock>())
         {
             var attributes = heading.GetAttributes();
-            attributes.Id = $"{slug}-{attributes.Id}";
+            attributes.Id = $"{slug}--{attributes.Id}";
             headings.Add(new Heading(heading.Level, attributes.Id, PlainText(heading.Inline)));
         }
 

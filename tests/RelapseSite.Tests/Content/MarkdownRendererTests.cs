@@ -79,13 +79,13 @@ public sealed class MarkdownRendererTests
     public void A_link_without_https_or_a_leading_slash_says_how_to_write_it()
     {
         // A link to a heading on the same page (#...) is fine and must not be reported with it.
-        var result = _renderer.Render(Page("See [NIDA](www.nida.gov) and [below](#links-more)."), "guide/links.md", PageKind.Guide);
+        var result = _renderer.Render(Page("See [NIDA](www.nida.gov) and [below](#links--more)."), "guide/links.md", PageKind.Guide);
 
         Assert.Equal(
             "guide/links.md:7: link 'www.nida.gov' does not work: write the full https:// address for other sites, for example [NIDA](https://nida.nih.gov), or start a link to a page on this site with /, for example [warning signs](/guide/warning-signs)",
             Assert.Single(result.Errors).ToString());
         Assert.DoesNotContain("www.nida.gov", result.Page!.Html, StringComparison.Ordinal);
-        Assert.Contains("<a href=\"#links-more\">", result.Page.Html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#links--more\">", result.Page.Html, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -144,9 +144,21 @@ public sealed class MarkdownRendererTests
     {
         var result = _renderer.Render(Page("## Step one\n\nText.\n\n### Detail\n\nMore."), "guide/steps.md", PageKind.Guide);
 
-        Assert.Contains("<h2 id=\"steps-step-one\">Step one</h2>", result.Page!.Html, StringComparison.Ordinal);
-        Assert.Contains("<h3 id=\"steps-step-one\">Step one</h3>", result.Page.HomeHtml, StringComparison.Ordinal);
-        Assert.Contains("<h4 id=\"steps-detail\">Detail</h4>", result.Page.HomeHtml, StringComparison.Ordinal);
+        Assert.Contains("<h2 id=\"steps--step-one\">Step one</h2>", result.Page!.Html, StringComparison.Ordinal);
+        Assert.Contains("<h3 id=\"steps--step-one\">Step one</h3>", result.Page.HomeHtml, StringComparison.Ordinal);
+        Assert.Contains("<h4 id=\"steps--detail\">Detail</h4>", result.Page.HomeHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_heading_id_cannot_be_the_id_of_another_section()
+    {
+        // On the home page the section "overdose-risk" is <section id="overdose-risk">; the heading "Risk" in the
+        // section "overdose" must not get that id too, or the table of contents jumps to the wrong place.
+        var overdose = _renderer.Render(Page("## Risk\n\nText."), "guide/overdose.md", PageKind.Guide);
+
+        Assert.Contains("<h2 id=\"overdose--risk\">Risk</h2>", overdose.Page!.Html, StringComparison.Ordinal);
+        Assert.Equal("overdose--risk", Assert.Single(overdose.Page.Headings).Id);
+        Assert.DoesNotContain("id=\"overdose-risk\"", overdose.Page.HomeHtml, StringComparison.Ordinal);
     }
 
     [Theory]
