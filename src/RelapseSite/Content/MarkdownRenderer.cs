@@ -77,6 +77,13 @@ public sealed partial class MarkdownRenderer
             headings.Add(new Heading(heading.Level, attributes.Id, PlainText(heading.Inline)));
         }
 
+        if (kind == PageKind.Guide && frontMatter.Order is null)
+        {
+            errors.Add(new ContentError(file, fmLine,
+                "front matter: 'order' is missing, so this section is shown after all the others; add one, for example order: 35"));
+        }
+
+        CheckText(document, file, errors);
         var links = CheckLinks(document, file, errors);
         var html = _sanitizer.Sanitize(RenderHtml(document));
 
@@ -192,6 +199,47 @@ public sealed partial class MarkdownRenderer
         return internalLinks;
     }
 
+    /// <summary>
+    /// Writing that renders, but not as the writer meant: a top heading beside the page title, and HTML tags, which the
+    /// site shows as literal text (raw HTML is off, for safety).
+    /// </summary>
+    private static void CheckText(MarkdownDocument document, string file, List<ContentError> errors)
+    {
+        foreach (var block in document.Descendants<LeafBlock>())
+        {
+            if (block is HeadingBlock { Level: 1 })
+            {
+                errors.Add(new ContentError(file, block.Line + 1, "a top heading ('# ...'): use ## for sections; the page title is the only top heading"));
+            }
+
+            if (block.Inline is null)
+            {
+                continue;
+            }
+
+            // Markdig splits text at '<', so the tag is looked for in the block's text joined up, then traced back to its line.
+            var pieces = block.Inline.Descendants<LiteralInline>().ToList();
+            var text = string.Concat(pieces.Select(p => p.Content.ToString()));
+            if (HtmlTag().Match(text) is { Success: true } tag)
+            {
+                var offset = 0;
+                var line = block.Line;
+                foreach (var piece in pieces)
+                {
+                    line = piece.Line;
+                    offset += piece.Content.Length;
+                    if (offset > tag.Index)
+                    {
+                        break;
+                    }
+                }
+
+                errors.Add(new ContentError(file, line + 1,
+                    $"'{Shorten(tag.Value)}' looks like HTML, which the site shows as plain text; use Markdown instead, for example **bold** for bold text or ## for a heading"));
+            }
+        }
+    }
+
     private string RenderHtml(MarkdownDocument document)
     {
         using var writer = new StringWriter();
@@ -249,6 +297,9 @@ public sealed partial class MarkdownRenderer
         sanitizer.AllowDataAttributes = false;
         return sanitizer;
     }
+
+    [GeneratedRegex(@"<!--|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")]
+    private static partial Regex HtmlTag();
 
     [GeneratedRegex(@"^([a-zA-Z][a-zA-Z0-9+.\-]*):")]
     private static partial Regex SchemePattern();

@@ -109,7 +109,7 @@ public sealed class ContentLoaderTests : IDisposable
         var snapshot = new ContentLoader(new MarkdownRenderer()).Load(_root.FullName);
 
         var warning = Assert.Single(snapshot.Warnings);
-        Assert.Equal("guide/one.md:9: link to '/guide/gone' goes to a page that does not exist", warning.ToString());
+        Assert.Equal("guide/one.md:10: link to '/guide/gone' goes to a page that does not exist", warning.ToString());
     }
 
     [Fact]
@@ -125,8 +125,64 @@ public sealed class ContentLoaderTests : IDisposable
         Assert.StartsWith("guide/deep.md:1: the text is nested too deeply", Assert.Single(snapshot.Errors).ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Files_the_site_leaves_out_are_warnings_and_the_site_keeps_serving()
+    {
+        Write("guide/good.md", Page("Good"));
+        Write("guide/_draft.md", Page("Draft"));
+        Write("guide/caps.MD", Page("Caps"));
+        Write("guide/long.markdown", Page("Long"));
+        Write("guide/saved.md.txt", Page("Saved"));
+        Write("pages/notes.txt", "Notes.");
+        Write("pages/photo.jpg", "not a picture");
+        Write("guide/old/moved.md", Page("Moved"));
+        // Hidden files and editors' leftovers are no one's page: not a word about them.
+        Write("guide/.hidden.md", Page("Hidden"));
+        Write("guide/good.md~", Page("Backup"));
+        Write("guide/.good.md.swp", "swap");
+        Write("guide/good.md.swp", "swap");
+        Write("pages/upload.tmp", "temporary");
+        Write("pages/.git/config", "hidden folder");
+
+        var snapshot = new ContentLoader(new MarkdownRenderer()).Load(_root.FullName);
+
+        Assert.Equal("Good", Assert.Single(snapshot.Guide).Title);
+        Assert.Empty(snapshot.Errors);
+        Assert.Equal(
+        [
+            "guide/_draft.md:1: this file is not published: its name starts with '_'; to publish it, rename it to 'draft.md'",
+            "guide/caps.MD:1: this file is not published: only names ending in '.md' (in small letters) are published; to publish it, rename it to 'caps.md'",
+            "guide/long.markdown:1: this file is not published: only names ending in '.md' (in small letters) are published; to publish it, rename it to 'long.md'",
+            "guide/old/:1: this folder is not published: pages must be directly in guide/, not in a folder inside it; move the files into guide/",
+            "guide/saved.md.txt:1: this file is not published: only names ending in '.md' (in small letters) are published; to publish it, rename it to 'saved.md'",
+            "pages/notes.txt:1: this file is not published: only names ending in '.md' (in small letters) are published; to publish it, rename it to 'notes.md'",
+            "pages/photo.jpg:1: this file is not published: only text files whose names end in '.md' are published",
+        ], snapshot.Warnings.Select(w => w.ToString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Writing_that_does_not_show_as_meant_is_a_warning_with_its_line()
+    {
+        Write("guide/one.md", Page("Same title", body: "# A top heading\n\nSome <b>bold</b> words.\n\nA `<b>` in code is fine, and so is 2 < 3."));
+        Write("guide/two.md", Page("Same Title"));
+        Write("guide/three.md", "---\ntitle: No order\ndescription: A section without an order.\n---\nText.\n");
+
+        var snapshot = new ContentLoader(new MarkdownRenderer()).Load(_root.FullName);
+
+        Assert.Equal(3, snapshot.Guide.Count);
+        Assert.Empty(snapshot.Errors);
+        Assert.Equal(
+        [
+            "guide/one.md:10: '<b>' looks like HTML, which the site shows as plain text; use Markdown instead, for example **bold** for bold text or ## for a heading",
+            "guide/one.md:1: front matter: the title 'Same title' is also used by guide/two.md; give each page its own title, because it is what people see in search results and browser tabs",
+            "guide/one.md:8: a top heading ('# ...'): use ## for sections; the page title is the only top heading",
+            "guide/three.md:1: front matter: 'order' is missing, so this section is shown after all the others; add one, for example order: 35",
+            "guide/two.md:1: front matter: the title 'Same Title' is also used by guide/one.md; give each page its own title, because it is what people see in search results and browser tabs",
+        ], snapshot.Warnings.Select(w => w.ToString()).Order(StringComparer.Ordinal));
+    }
+
     private static string Page(string title, string? slug = null, string body = "Body text.") =>
-        $"---\ntitle: {title}\ndescription: About {title}.\n{(slug is null ? "" : $"slug: {slug}\n")}last_reviewed: 2026-11-01\n---\n\n{body}\n";
+        $"---\ntitle: {title}\ndescription: About {title}.\norder: 10\n{(slug is null ? "" : $"slug: {slug}\n")}last_reviewed: 2026-11-01\n---\n\n{body}\n";
 
     private void Write(string relative, string text, DateTime? written = null)
     {

@@ -70,7 +70,7 @@ public sealed class MarkdownRendererTests
 
         var error = Assert.Single(result.Errors);
         Assert.Equal("guide/hostile.md", error.File);
-        Assert.Equal(9, error.Line);
+        Assert.Equal(10, error.Line);
         Assert.StartsWith("link ", error.Message, StringComparison.Ordinal);
         Assert.Contains("<a href=\"\">", result.Page!.Html, StringComparison.Ordinal);
     }
@@ -82,7 +82,7 @@ public sealed class MarkdownRendererTests
         var result = _renderer.Render(Page("See [NIDA](www.nida.gov) and [below](#links--more)."), "guide/links.md", PageKind.Guide);
 
         Assert.Equal(
-            "guide/links.md:7: link 'www.nida.gov' does not work: write the full https:// address for other sites, for example [NIDA](https://nida.nih.gov), or start a link to a page on this site with /, for example [warning signs](/guide/warning-signs)",
+            "guide/links.md:8: link 'www.nida.gov' does not work: write the full https:// address for other sites, for example [NIDA](https://nida.nih.gov), or start a link to a page on this site with /, for example [warning signs](/guide/warning-signs)",
             Assert.Single(result.Errors).ToString());
         Assert.DoesNotContain("www.nida.gov", result.Page!.Html, StringComparison.Ordinal);
         Assert.Contains("<a href=\"#links--more\">", result.Page.Html, StringComparison.Ordinal);
@@ -100,7 +100,7 @@ public sealed class MarkdownRendererTests
         var result = _renderer.Render(Page("Line one.\n\nBefore " + body + " after. ![A map](/images/map.png)"), "guide/pictures.md", PageKind.Guide);
 
         var error = Assert.Single(result.Errors);
-        Assert.Equal(9, error.Line);
+        Assert.Equal(10, error.Line);
         Assert.StartsWith("picture ", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("lake", result.Page!.Html, StringComparison.Ordinal);
         Assert.Contains("Before  after.", result.Page.Html, StringComparison.Ordinal);
@@ -218,7 +218,7 @@ public sealed class MarkdownRendererTests
     {
         // Unquoted, YAML drops " #1 choice" as a comment without a word.
         var cut = _renderer.Render("---\ntitle: Fine\ndescription: We are the #1 choice\n---\nBody.\n", "guide/hash.md", PageKind.Guide);
-        var quoted = _renderer.Render("---\ntitle: \"Phase 1: A trigger\"\ndescription: \"We are the #1 choice\" # a real note\n---\nBody.\n", "guide/hash.md", PageKind.Guide);
+        var quoted = _renderer.Render("---\ntitle: \"Phase 1: A trigger\"\ndescription: \"We are the #1 choice\" # a real note\norder: 10\n---\nBody.\n", "guide/hash.md", PageKind.Guide);
 
         Assert.Null(cut.Page);
         Assert.Contains("hidden note", Assert.Single(cut.Errors).Message, StringComparison.Ordinal);
@@ -248,5 +248,5 @@ public sealed class MarkdownRendererTests
     }
 
     private static string Page(string body) =>
-        $"---\ntitle: Test page\ndescription: A page for tests.\nlast_reviewed: 2026-11-01\n---\n\n{body}\n";
+        $"---\ntitle: Test page\ndescription: A page for tests.\norder: 10\nlast_reviewed: 2026-11-01\n---\n\n{body}\n";
 }
