@@ -20,9 +20,15 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
     private static readonly FrozenSet<string> FixedPaths =
         new[] { "/", "/contact", "/sitemap.xml", "/robots.txt" }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>Endings of files meant as pages, longest first: "x.md.txt" is what some editors save "x.md" as.</summary>
+    private static readonly string[] MisnamedEndings = [".md.txt", ".markdown", ".md", ".txt"];
+
     private static readonly (string Folder, PageKind Kind)[] Folders = [("guide", PageKind.Guide), ("pages", PageKind.Standalone)];
 
     private readonly Dictionary<string, FileEntry> _files = new(StringComparer.Ordinal);
+
+    /// <summary>Which file served each slug in the last snapshot, so a clash leaves the live page where it is.</summary>
+    private Dictionary<(PageKind, string), string> _owners = [];
     private long _version;
 
     /// <summary>How many files the last <see cref="Load"/> read and rendered: the changed ones only.</summary>
@@ -38,7 +44,7 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
         var warnings = new List<ContentError>();
         var candidates = new List<ContentPage>();
 
-        // Ordinal order by file name, so "the first file wins" on a duplicate slug is predictable.
+        // Ordinal order by file name, so the output (and the order of errors) is the same from one load to the next.
         var files = Folders
             .SelectMany(f => EnumerateMarkdown(Path.Combine(root, f.Folder)).Order(StringComparer.Ordinal)
                 .Select(path => (Path: path, Relative: $"{f.Folder}/{Path.GetFileName(path)}", f.Kind)))
@@ -61,8 +67,11 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
             _files.Remove(gone);
         }
 
-        var pages = Deduplicate(candidates, errors);
+        var written = files.ToDictionary(f => f.Relative, f => _files[f.Relative].Stamp.Item1, StringComparer.Ordinal);
+        var pages = Deduplicate(candidates, written, errors);
         warnings.AddRange(BrokenLinks(pages));
+        warnings.AddRange(SharedTitles(pages));
+        warnings.AddRange(Unpublished(root));
         return new ContentSnapshot(pages, errors, warnings, Interlocked.Increment(ref _version));
     }
 
@@ -122,27 +131,51 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
         }
     }
 
-    private static List<ContentPage> Deduplicate(List<ContentPage> candidates, List<ContentError> errors)
+    /// <summary>
+    /// Drops pages whose slug is reserved or taken. A clash is settled in favour of the file that served that slug in the
+    /// last snapshot: otherwise a new file such as "05-warning-signs.md" (slug "warning-signs"), which sorts first by
+    /// name, would silently replace the live, reviewed page. With no previous owner (start-up, check-content) the file
+    /// written longest ago wins, then the file name. The file left out gets the error, naming the one that is shown.
+    /// </summary>
+    private List<ContentPage> Deduplicate(List<ContentPage> candidates, Dictionary<string, DateTime> written, List<ContentError> errors)
     {
-        var pages = new List<ContentPage>();
-        var owners = new Dictionary<(PageKind, string), ContentPage>();
+        var allowed = new List<ContentPage>();
         foreach (var page in candidates)
         {
             if (ReservedSlugs.Contains(page.Slug))
             {
                 errors.Add(new ContentError(page.SourceFile, 1, $"slug '{page.Slug}' is reserved for the site itself; choose another file name or 'slug'"));
             }
-            else if (owners.TryGetValue((page.Kind, page.Slug), out var owner))
-            {
-                errors.Add(new ContentError(page.SourceFile, 1, $"slug '{page.Slug}' is already used by {owner.SourceFile}; this file is not shown until its slug is unique"));
-            }
             else
             {
-                owners.Add((page.Kind, page.Slug), page);
-                pages.Add(page);
+                allowed.Add(page);
             }
         }
 
+        var owners = allowed
+            .GroupBy(p => (p.Kind, p.Slug))
+            .ToDictionary(g => g.Key, g => g
+                .OrderBy(p => _owners.GetValueOrDefault(g.Key) == p.SourceFile ? 0 : 1)
+                .ThenBy(p => written[p.SourceFile])
+                .ThenBy(p => p.SourceFile, StringComparer.Ordinal)
+                .First());
+
+        // The pages keep the order of the files; only the ones that lost a clash are left out.
+        var pages = new List<ContentPage>();
+        foreach (var page in allowed)
+        {
+            var owner = owners[(page.Kind, page.Slug)];
+            if (ReferenceEquals(owner, page))
+            {
+                pages.Add(page);
+            }
+            else
+            {
+                errors.Add(new ContentError(page.SourceFile, 1, $"slug '{page.Slug}' is already used by {owner.SourceFile}; this file is not shown until its slug is unique"));
+            }
+        }
+
+        _owners = owners.ToDictionary(o => o.Key, o => o.Value.SourceFile);
         return pages;
     }
 
@@ -162,9 +195,84 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
         }
     }
 
+    /// <summary>
+    /// Each page whose title another page has too: the title is the heading, the browser tab and the search result,
+    /// so two pages with one title cannot be told apart.
+    /// </summary>
+    private static IEnumerable<ContentError> SharedTitles(List<ContentPage> pages)
+    {
+        foreach (var group in pages.GroupBy(p => p.Title, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            foreach (var page in group)
+            {
+                var others = string.Join(" and ", group.Where(p => p != page).Select(p => p.SourceFile).Order(StringComparer.Ordinal));
+                yield return new ContentError(page.SourceFile, 1,
+                    $"front matter: the title '{page.Title}' is also used by {others}; give each page its own title, because it is what people see in search results and browser tabs");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Files and folders in guide/ and pages/ that the site does not publish, so staff hear about them instead of
+    /// wondering why a page never appears. Hidden files and editors' leftovers (backup, swap, temporary) are not
+    /// anyone's page and are passed over.
+    /// </summary>
+    private static IEnumerable<ContentError> Unpublished(string root)
+    {
+        foreach (var (folder, _) in Folders)
+        {
+            var path = Path.Combine(root, folder);
+            if (!Directory.Exists(path))
+            {
+                continue;
+            }
+
+            foreach (var sub in Directory.EnumerateDirectories(path).Select(Path.GetFileName).OfType<string>().Where(n => !n.StartsWith('.')).Order(StringComparer.Ordinal))
+            {
+                yield return new ContentError($"{folder}/{sub}/", 1,
+                    $"this folder is not published: pages must be directly in {folder}/, not in a folder inside it; move the files into {folder}/");
+            }
+
+            foreach (var name in Directory.EnumerateFiles(path).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal))
+            {
+                if (!IsLeftover(name) && WhyNotPublished(name) is { } reason)
+                {
+                    yield return new ContentError($"{folder}/{name}", 1, $"this file is not published: {reason}");
+                }
+            }
+        }
+    }
+
+    private static bool IsLeftover(string name) =>
+        name.StartsWith('.') || name.EndsWith('~') ||
+        name.EndsWith(".swp", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Why the site leaves this file out, with the name that would publish it; null for a published file.</summary>
+    private static string? WhyNotPublished(string name)
+    {
+        if (name.StartsWith('_'))
+        {
+            return $"its name starts with '_'; to publish it, rename it to '{name.TrimStart('_')}'";
+        }
+
+        if (name.EndsWith(".md", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var stem = MisnamedEndings
+            .Where(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase))
+            .Select(e => name[..^e.Length])
+            .FirstOrDefault();
+        return stem is null
+            ? "only text files whose names end in '.md' are published"
+            : $"only names ending in '.md' (in small letters) are published; to publish it, rename it to '{stem}.md'";
+    }
+
     private static IEnumerable<string> EnumerateMarkdown(string folder) =>
         Directory.Exists(folder)
-            ? Directory.EnumerateFiles(folder, "*.md").Where(f => Path.GetFileName(f) is var n && !n.StartsWith('.') && !n.StartsWith('_'))
+            // EndsWith as well as the pattern: on Windows "*.md" also matches "x.MD", which must be left out everywhere alike.
+            ? Directory.EnumerateFiles(folder, "*.md").Where(f => Path.GetFileName(f) is var n && !n.StartsWith('.') && !n.StartsWith('_') && n.EndsWith(".md", StringComparison.Ordinal))
             : [];
 
     private sealed record FileEntry((DateTime, long) Stamp, RenderResult Result, ContentPage? LastGood);

@@ -35,7 +35,7 @@ public sealed partial class MarkdownRenderer
         var errors = new List<ContentError>();
         var document = Markdown.Parse(markdown, _pipeline);
 
-        var frontMatter = ReadFrontMatter(document, file, errors);
+        var frontMatter = ReadFrontMatter(document, markdown, file, errors);
         if (frontMatter is null)
         {
             return new RenderResult(null, errors);
@@ -65,15 +65,25 @@ public sealed partial class MarkdownRenderer
             return new RenderResult(null, errors);
         }
 
-        // Heading ids are prefixed with the slug: the home page shows every section together, and ids must stay unique there.
+        // Heading ids are prefixed with the slug: the home page shows every section together, and ids must stay unique
+        // there. The separator is "--", which no slug can contain: with a single "-", the heading "Risk" in section
+        // "overdose" got the id "overdose-risk", the same as the <section> of the page "overdose-risk", and took over
+        // its table-of-contents link.
         var headings = new List<Heading>();
         foreach (var heading in document.Descendants<HeadingBlock>())
         {
             var attributes = heading.GetAttributes();
-            attributes.Id = $"{slug}-{attributes.Id}";
+            attributes.Id = $"{slug}--{attributes.Id}";
             headings.Add(new Heading(heading.Level, attributes.Id, PlainText(heading.Inline)));
         }
 
+        if (kind == PageKind.Guide && frontMatter.Order is null)
+        {
+            errors.Add(new ContentError(file, fmLine,
+                "front matter: 'order' is missing, so this section is shown after all the others; add one, for example order: 35"));
+        }
+
+        CheckText(document, file, errors);
         var links = CheckLinks(document, file, errors);
         var html = _sanitizer.Sanitize(RenderHtml(document));
 
@@ -100,9 +110,16 @@ public sealed partial class MarkdownRenderer
         return OrderPrefix().Replace(name, string.Empty);
     }
 
-    private static FrontMatter? ReadFrontMatter(MarkdownDocument document, string file, List<ContentError> errors)
+    private static FrontMatter? ReadFrontMatter(MarkdownDocument document, string markdown, string file, List<ContentError> errors)
     {
         var block = document.Descendants<YamlFrontMatterBlock>().FirstOrDefault();
+        if (block is null && IsUnclosedFrontMatter(markdown))
+        {
+            // Telling this file to "start with front matter" would send the writer looking for the wrong mistake.
+            errors.Add(new ContentError(file, 1, "the front matter starts with '---' on line 1 but has no closing '---' line; add one after the last setting"));
+            return null;
+        }
+
         if (block is null)
         {
             errors.Add(new ContentError(file, 1, "the file must start with front matter: a line '---', then 'title:' and 'description:', then '---'"));
@@ -119,18 +136,34 @@ public sealed partial class MarkdownRenderer
         return value;
     }
 
+    /// <summary>The first line is '---' (front matter opened) and no later line is '---' or '...' (never closed).</summary>
+    private static bool IsUnclosedFrontMatter(string markdown)
+    {
+        var lines = markdown.Split('\n').Select(l => l.TrimEnd()).ToList();
+        return lines[0] == "---" && !lines.Skip(1).Any(l => l is "---" or "...");
+    }
+
     private static int FrontMatterLine(MarkdownDocument document) =>
         (document.Descendants<YamlFrontMatterBlock>().FirstOrDefault()?.Line ?? 0) + 1;
 
     private static List<SiteLink> CheckLinks(MarkdownDocument document, string file, List<ContentError> errors)
     {
         var internalLinks = new List<SiteLink>();
-        foreach (var link in document.Descendants<LinkInline>())
+        // A copy: images are removed from the document on the way.
+        foreach (var link in document.Descendants<LinkInline>().ToList())
         {
             var url = (link.Url ?? string.Empty).Trim();
             var line = link.Line + 1;
             var scheme = SchemeOf(url);
-            if (scheme is not null)
+            if (link.IsImage && (!url.StartsWith('/') || url.StartsWith("//", StringComparison.Ordinal)))
+            {
+                // The Content-Security-Policy is default-src 'self': a picture from another site would never show,
+                // and asking for it would tell that site who reads this page. Left out rather than shown broken.
+                errors.Add(new ContentError(file, line,
+                    $"picture '{Shorten(url)}' is left out: the site shows only pictures stored on this site, so the address must start with /, for example ![A calm lake](/images/lake.jpg)"));
+                link.Remove();
+            }
+            else if (scheme is not null)
             {
                 if (!SafeSchemes.Contains(scheme))
                 {
@@ -152,9 +185,59 @@ public sealed partial class MarkdownRenderer
             {
                 internalLinks.Add(new SiteLink(url, line));
             }
+            else if (!url.StartsWith('#'))
+            {
+                // "www.nida.gov" or "guide/warning-signs" is taken by the browser as relative to the current page and
+                // ends in "not found"; an empty address goes nowhere.
+                var what = url.Length == 0 ? "link has no address" : $"link '{Shorten(url)}' does not work";
+                errors.Add(new ContentError(file, line,
+                    $"{what}: write the full https:// address for other sites, for example [NIDA](https://nida.nih.gov), or start a link to a page on this site with /, for example [warning signs](/guide/warning-signs)"));
+                link.Url = string.Empty;
+            }
         }
 
         return internalLinks;
+    }
+
+    /// <summary>
+    /// Writing that renders, but not as the writer meant: a top heading beside the page title, and HTML tags, which the
+    /// site shows as literal text (raw HTML is off, for safety).
+    /// </summary>
+    private static void CheckText(MarkdownDocument document, string file, List<ContentError> errors)
+    {
+        foreach (var block in document.Descendants<LeafBlock>())
+        {
+            if (block is HeadingBlock { Level: 1 })
+            {
+                errors.Add(new ContentError(file, block.Line + 1, "a top heading ('# ...'): use ## for sections; the page title is the only top heading"));
+            }
+
+            if (block.Inline is null)
+            {
+                continue;
+            }
+
+            // Markdig splits text at '<', so the tag is looked for in the block's text joined up, then traced back to its line.
+            var pieces = block.Inline.Descendants<LiteralInline>().ToList();
+            var text = string.Concat(pieces.Select(p => p.Content.ToString()));
+            if (HtmlTag().Match(text) is { Success: true } tag)
+            {
+                var offset = 0;
+                var line = block.Line;
+                foreach (var piece in pieces)
+                {
+                    line = piece.Line;
+                    offset += piece.Content.Length;
+                    if (offset > tag.Index)
+                    {
+                        break;
+                    }
+                }
+
+                errors.Add(new ContentError(file, line + 1,
+                    $"'{Shorten(tag.Value)}' looks like HTML, which the site shows as plain text; use Markdown instead, for example **bold** for bold text or ## for a heading"));
+            }
+        }
     }
 
     private string RenderHtml(MarkdownDocument document)
@@ -214,6 +297,9 @@ public sealed partial class MarkdownRenderer
         sanitizer.AllowDataAttributes = false;
         return sanitizer;
     }
+
+    [GeneratedRegex(@"<!--|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")]
+    private static partial Regex HtmlTag();
 
     [GeneratedRegex(@"^([a-zA-Z][a-zA-Z0-9+.\-]*):")]
     private static partial Regex SchemePattern();

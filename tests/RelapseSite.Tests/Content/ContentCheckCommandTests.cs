@@ -32,6 +32,18 @@ public sealed class ContentCheckCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_the_site_leaves_out_fails_the_check_and_says_why()
+    {
+        Write("guide/good.md", "---\ntitle: Good\ndescription: Fine.\norder: 10\n---\nText.\n");
+        Write("guide/new-section.markdown", "---\ntitle: New\ndescription: Fine.\norder: 20\n---\nText.\n");
+
+        var (exitCode, output) = await CheckContent(_root.FullName);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("guide/new-section.markdown:1: this file is not published:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_folder_fails_and_names_the_folder()
     {
         var missing = Path.Combine(_root.FullName, "nowhere");

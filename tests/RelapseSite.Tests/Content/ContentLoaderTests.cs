@@ -8,10 +8,11 @@ public sealed class ContentLoaderTests : IDisposable
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("relapsesite-loader-");
 
     [Fact]
-    public void Duplicate_slugs_keep_the_first_file_by_name_and_report_the_other()
+    public void Duplicate_slugs_with_equal_times_keep_the_first_file_by_name_and_report_the_other()
     {
-        Write("guide/a-first.md", Page("First", slug: "same"));
-        Write("guide/b-second.md", Page("Second", slug: "same"));
+        var written = DateTime.UtcNow.AddDays(-1);
+        Write("guide/a-first.md", Page("First", slug: "same"), written);
+        Write("guide/b-second.md", Page("Second", slug: "same"), written);
 
         var snapshot = new ContentLoader(new MarkdownRenderer()).Load(_root.FullName);
 
@@ -19,6 +20,40 @@ public sealed class ContentLoaderTests : IDisposable
         var error = Assert.Single(snapshot.Errors);
         Assert.Equal("guide/b-second.md", error.File);
         Assert.Contains("already used by guide/a-first.md", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void On_a_fresh_load_a_newer_file_that_sorts_first_does_not_take_an_older_pages_slug()
+    {
+        // "05-warning-signs.md" has the slug "warning-signs" too, and sorts before "warning-signs.md".
+        Write("guide/warning-signs.md", Page("Reviewed signs"), DateTime.UtcNow.AddDays(-30));
+        Write("guide/05-warning-signs.md", Page("Draft signs"), DateTime.UtcNow.AddMinutes(-1));
+
+        var snapshot = new ContentLoader(new MarkdownRenderer()).Load(_root.FullName);
+
+        Assert.Equal("Reviewed signs", snapshot.GuideBySlug["warning-signs"].Title);
+        Assert.Equal(
+            "guide/05-warning-signs.md:1: slug 'warning-signs' is already used by guide/warning-signs.md; this file is not shown until its slug is unique",
+            Assert.Single(snapshot.Errors).ToString());
+    }
+
+    [Fact]
+    public void On_a_reload_a_new_file_does_not_take_the_slug_of_the_live_page()
+    {
+        Write("guide/warning-signs.md", Page("Reviewed signs"), DateTime.UtcNow.AddDays(-1));
+        Write("guide/other.md", Page("Other"), DateTime.UtcNow.AddDays(-1));
+        var loader = new ContentLoader(new MarkdownRenderer());
+        var before = loader.Load(_root.FullName);
+
+        // A file copied in from elsewhere can keep an old timestamp: even so the live page stays.
+        Write("guide/05-warning-signs.md", Page("Draft signs"), DateTime.UtcNow.AddDays(-60));
+        Write("guide/a-page.md", Page("Draft", slug: "warning-signs"), DateTime.UtcNow.AddDays(-60));
+        var after = loader.Load(_root.FullName);
+
+        Assert.Same(before.GuideBySlug["warning-signs"], after.GuideBySlug["warning-signs"]);
+        Assert.Equal(["guide/05-warning-signs.md", "guide/a-page.md"], after.Errors.Select(e => e.File).Order(StringComparer.Ordinal));
+        Assert.All(after.Errors, e => Assert.Contains("already used by guide/warning-signs.md", e.Message, StringComparison.Ordinal));
+        Assert.Equal(before.Guide.Select(p => p.SourceFile), after.Guide.Select(p => p.SourceFile));
     }
 
     [Theory]
@@ -74,7 +109,7 @@ public sealed class ContentLoaderTests : IDisposable
         var snapshot = new ContentLoader(new MarkdownRenderer()).Load(_root.FullName);
 
         var warning = Assert.Single(snapshot.Warnings);
-        Assert.Equal("guide/one.md:9: link to '/guide/gone' goes to a page that does not exist", warning.ToString());
+        Assert.Equal("guide/one.md:10: link to '/guide/gone' goes to a page that does not exist", warning.ToString());
     }
 
     [Fact]
@@ -90,14 +125,74 @@ public sealed class ContentLoaderTests : IDisposable
         Assert.StartsWith("guide/deep.md:1: the text is nested too deeply", Assert.Single(snapshot.Errors).ToString(), StringComparison.Ordinal);
     }
 
-    private static string Page(string title, string? slug = null, string body = "Body text.") =>
-        $"---\ntitle: {title}\ndescription: About {title}.\n{(slug is null ? "" : $"slug: {slug}\n")}last_reviewed: 2026-11-01\n---\n\n{body}\n";
+    [Fact]
+    public void Files_the_site_leaves_out_are_warnings_and_the_site_keeps_serving()
+    {
+        Write("guide/good.md", Page("Good"));
+        Write("guide/_draft.md", Page("Draft"));
+        Write("guide/caps.MD", Page("Caps"));
+        Write("guide/long.markdown", Page("Long"));
+        Write("guide/saved.md.txt", Page("Saved"));
+        Write("pages/notes.txt", "Notes.");
+        Write("pages/photo.jpg", "not a picture");
+        Write("guide/old/moved.md", Page("Moved"));
+        // Hidden files and editors' leftovers are no one's page: not a word about them.
+        Write("guide/.hidden.md", Page("Hidden"));
+        Write("guide/good.md~", Page("Backup"));
+        Write("guide/.good.md.swp", "swap");
+        Write("guide/good.md.swp", "swap");
+        Write("pages/upload.tmp", "temporary");
+        Write("pages/.git/config", "hidden folder");
 
-    private void Write(string relative, string text)
+        var snapshot = new ContentLoader(new MarkdownRenderer()).Load(_root.FullName);
+
+        Assert.Equal("Good", Assert.Single(snapshot.Guide).Title);
+        Assert.Empty(snapshot.Errors);
+        Assert.Equal(
+        [
+            "guide/_draft.md:1: this file is not published: its name starts with '_'; to publish it, rename it to 'draft.md'",
+            "guide/caps.MD:1: this file is not published: only names ending in '.md' (in small letters) are published; to publish it, rename it to 'caps.md'",
+            "guide/long.markdown:1: this file is not published: only names ending in '.md' (in small letters) are published; to publish it, rename it to 'long.md'",
+            "guide/old/:1: this folder is not published: pages must be directly in guide/, not in a folder inside it; move the files into guide/",
+            "guide/saved.md.txt:1: this file is not published: only names ending in '.md' (in small letters) are published; to publish it, rename it to 'saved.md'",
+            "pages/notes.txt:1: this file is not published: only names ending in '.md' (in small letters) are published; to publish it, rename it to 'notes.md'",
+            "pages/photo.jpg:1: this file is not published: only text files whose names end in '.md' are published",
+        ], snapshot.Warnings.Select(w => w.ToString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Writing_that_does_not_show_as_meant_is_a_warning_with_its_line()
+    {
+        Write("guide/one.md", Page("Same title", body: "# A top heading\n\nSome <b>bold</b> words.\n\nA `<b>` in code is fine, and so is 2 < 3."));
+        Write("guide/two.md", Page("Same Title"));
+        Write("guide/three.md", "---\ntitle: No order\ndescription: A section without an order.\n---\nText.\n");
+
+        var snapshot = new ContentLoader(new MarkdownRenderer()).Load(_root.FullName);
+
+        Assert.Equal(3, snapshot.Guide.Count);
+        Assert.Empty(snapshot.Errors);
+        Assert.Equal(
+        [
+            "guide/one.md:10: '<b>' looks like HTML, which the site shows as plain text; use Markdown instead, for example **bold** for bold text or ## for a heading",
+            "guide/one.md:1: front matter: the title 'Same title' is also used by guide/two.md; give each page its own title, because it is what people see in search results and browser tabs",
+            "guide/one.md:8: a top heading ('# ...'): use ## for sections; the page title is the only top heading",
+            "guide/three.md:1: front matter: 'order' is missing, so this section is shown after all the others; add one, for example order: 35",
+            "guide/two.md:1: front matter: the title 'Same Title' is also used by guide/one.md; give each page its own title, because it is what people see in search results and browser tabs",
+        ], snapshot.Warnings.Select(w => w.ToString()).Order(StringComparer.Ordinal));
+    }
+
+    private static string Page(string title, string? slug = null, string body = "Body text.") =>
+        $"---\ntitle: {title}\ndescription: About {title}.\norder: 10\n{(slug is null ? "" : $"slug: {slug}\n")}last_reviewed: 2026-11-01\n---\n\n{body}\n";
+
+    private void Write(string relative, string text, DateTime? written = null)
     {
         var path = Path.Combine(_root.FullName, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
+        if (written is { } time)
+        {
+            File.SetLastWriteTimeUtc(path, time);
+        }
     }
 
     public void Dispose() => _root.Delete(recursive: true);

@@ -60,14 +60,52 @@ public sealed class MarkdownRendererTests
     [InlineData("[click](JaVaScRiPt:alert(1))")]
     [InlineData("[click](data:text/html,hi)")]
     [InlineData("[click](//evil.example/path)")]
+    [InlineData("[NIDA](www.nida.gov)")]
+    [InlineData("[signs](guide/warning-signs)")]
+    [InlineData("[signs](warning-signs.md)")]
+    [InlineData("[x]()")]
     public void Unsafe_links_are_reported_with_the_file_and_line(string body)
     {
         var result = _renderer.Render(Page("Line one.\n\n" + body), "guide/hostile.md", PageKind.Guide);
 
         var error = Assert.Single(result.Errors);
         Assert.Equal("guide/hostile.md", error.File);
-        Assert.Equal(9, error.Line);
+        Assert.Equal(10, error.Line);
         Assert.StartsWith("link ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"\">", result.Page!.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_link_without_https_or_a_leading_slash_says_how_to_write_it()
+    {
+        // A link to a heading on the same page (#...) is fine and must not be reported with it.
+        var result = _renderer.Render(Page("See [NIDA](www.nida.gov) and [below](#links--more)."), "guide/links.md", PageKind.Guide);
+
+        Assert.Equal(
+            "guide/links.md:8: link 'www.nida.gov' does not work: write the full https:// address for other sites, for example [NIDA](https://nida.nih.gov), or start a link to a page on this site with /, for example [warning signs](/guide/warning-signs)",
+            Assert.Single(result.Errors).ToString());
+        Assert.DoesNotContain("www.nida.gov", result.Page!.Html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#links--more\">", result.Page.Html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("![A lake](https://images.example/lake.jpg)")]
+    [InlineData("![A lake](http://images.example/lake.jpg)")]
+    [InlineData("![A lake](//images.example/lake.jpg)")]
+    [InlineData("![A lake](images/lake.jpg)")]
+    [InlineData("![A lake]()")]
+    public void Pictures_from_other_sites_are_reported_and_left_out(string body)
+    {
+        // The Content-Security-Policy (default-src 'self') would block them anyway.
+        var result = _renderer.Render(Page("Line one.\n\nBefore " + body + " after. ![A map](/images/map.png)"), "guide/pictures.md", PageKind.Guide);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(10, error.Line);
+        Assert.StartsWith("picture ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("lake", result.Page!.Html, StringComparison.Ordinal);
+        Assert.Contains("Before  after.", result.Page.Html, StringComparison.Ordinal);
+        // A picture stored on this site is shown.
+        Assert.Contains("<img src=\"/images/map.png\" alt=\"A map\">", result.Page.Html, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -106,9 +144,21 @@ public sealed class MarkdownRendererTests
     {
         var result = _renderer.Render(Page("## Step one\n\nText.\n\n### Detail\n\nMore."), "guide/steps.md", PageKind.Guide);
 
-        Assert.Contains("<h2 id=\"steps-step-one\">Step one</h2>", result.Page!.Html, StringComparison.Ordinal);
-        Assert.Contains("<h3 id=\"steps-step-one\">Step one</h3>", result.Page.HomeHtml, StringComparison.Ordinal);
-        Assert.Contains("<h4 id=\"steps-detail\">Detail</h4>", result.Page.HomeHtml, StringComparison.Ordinal);
+        Assert.Contains("<h2 id=\"steps--step-one\">Step one</h2>", result.Page!.Html, StringComparison.Ordinal);
+        Assert.Contains("<h3 id=\"steps--step-one\">Step one</h3>", result.Page.HomeHtml, StringComparison.Ordinal);
+        Assert.Contains("<h4 id=\"steps--detail\">Detail</h4>", result.Page.HomeHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_heading_id_cannot_be_the_id_of_another_section()
+    {
+        // On the home page the section "overdose-risk" is <section id="overdose-risk">; the heading "Risk" in the
+        // section "overdose" must not get that id too, or the table of contents jumps to the wrong place.
+        var overdose = _renderer.Render(Page("## Risk\n\nText."), "guide/overdose.md", PageKind.Guide);
+
+        Assert.Contains("<h2 id=\"overdose--risk\">Risk</h2>", overdose.Page!.Html, StringComparison.Ordinal);
+        Assert.Equal("overdose--risk", Assert.Single(overdose.Page.Headings).Id);
+        Assert.DoesNotContain("id=\"overdose-risk\"", overdose.Page.HomeHtml, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -125,6 +175,69 @@ public sealed class MarkdownRendererTests
         Assert.StartsWith($"guide/bad.md:{line}: front matter:", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("title: One\ndescription: Fine\ntitle: Two", 4, "'title' is written twice; keep one")]
+    [InlineData("title: Fine\ndescription: Fine\norder: ten", 4, "'order' must be a whole number, for example 35 ('ten' is not)")]
+    [InlineData("title: Fine\ndescription: Fine\norder: 1.5", 4, "'order' must be a whole number, for example 35 ('1.5' is not)")]
+    [InlineData("title: Fine\ndescription: We are the #1 choice", 3,
+        "'description' has ' #' in it: everything after ' #' is treated as a hidden note and left out; put the whole value in double quotes, for example description: \"We are the #1 choice\"")]
+    [InlineData("title: Fine\ndescription: We are here\n  for you, the #1 choice", 3,
+        "'description' has ' #' in it: everything after ' #' is treated as a hidden note and left out; put the whole value in double quotes, for example description: \"We are here\"")]
+    [InlineData("title: Phase 1: A trigger\ndescription: Fine", 2, "'title' has ': ' in it; put the whole value in double quotes, for example title: \"Phase 1: A trigger\"")]
+    [InlineData("title: Fine\ndescription: Fine\nreviewed_by: Team:", 4, "'reviewed_by' has ': ' in it; put the whole value in double quotes, for example reviewed_by: \"Team:\"")]
+    [InlineData("title: *Important* news\ndescription: Fine", 2, "'title' starts with '*', so the whole value must be in double quotes, for example title: \"*Important* news\"")]
+    [InlineData("title: Fine\ndescription: > Read this", 3, "'description' starts with '>', so the whole value must be in double quotes, for example description: \"> Read this\"")]
+    [InlineData("title: [Draft] Signs\ndescription: Fine", 2, "'title' starts with '[', so the whole value must be in double quotes, for example title: \"[Draft] Signs\"")]
+    [InlineData("title:\n  - Warning\n  - Signs\ndescription: Fine", 2, "'title' must be one line of text, for example title: Warning signs of relapse")]
+    [InlineData("title: Fine\ndescription:\n  text: here", 3,
+        "'description' must be one line of text, for example description: Learn the early warning signs, so you can act sooner.")]
+    [InlineData("title: Fine\ndescription: Fine\norder:\n  - 1", 4, "'order' must be a whole number, for example 35")]
+    [InlineData("title: Fine\ndescription: Fine\nlast_reviewed: soon", 4, "'last_reviewed' must be a date written as YYYY-MM-DD, for example 2026-11-26 ('soon' is not)")]
+    public void Front_matter_mistakes_are_explained_in_plain_words_on_the_line_of_the_field(string yaml, int line, string message)
+    {
+        var result = _renderer.Render($"---\n{yaml}\n---\nBody.\n", "guide/bad.md", PageKind.Guide);
+
+        Assert.Null(result.Page);
+        Assert.Equal($"guide/bad.md:{line}: front matter: {message}", Assert.Single(result.Errors).ToString());
+    }
+
+    [Theory]
+    [InlineData("order: 010", 10)]
+    [InlineData("order: 08", 8)]
+    public void Order_is_read_as_a_plain_decimal_number(string order, int expected)
+    {
+        // YAML's own rules read 010 as octal 8 and reject 08.
+        var result = _renderer.Render($"---\ntitle: Fine\ndescription: Fine\n{order}\n---\nBody.\n", "guide/order.md", PageKind.Guide);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(expected, result.Page!.Order);
+    }
+
+    [Fact]
+    public void A_value_cut_short_by_a_hash_is_reported_and_the_same_value_in_double_quotes_is_kept_whole()
+    {
+        // Unquoted, YAML drops " #1 choice" as a comment without a word.
+        var cut = _renderer.Render("---\ntitle: Fine\ndescription: We are the #1 choice\n---\nBody.\n", "guide/hash.md", PageKind.Guide);
+        var quoted = _renderer.Render("---\ntitle: \"Phase 1: A trigger\"\ndescription: \"We are the #1 choice\" # a real note\norder: 10\n---\nBody.\n", "guide/hash.md", PageKind.Guide);
+
+        Assert.Null(cut.Page);
+        Assert.Contains("hidden note", Assert.Single(cut.Errors).Message, StringComparison.Ordinal);
+        Assert.Empty(quoted.Errors);
+        Assert.Equal("Phase 1: A trigger", quoted.Page!.Title);
+        Assert.Equal("We are the #1 choice", quoted.Page.Description);
+    }
+
+    [Fact]
+    public void Front_matter_without_its_closing_line_says_so()
+    {
+        var result = _renderer.Render("---\ntitle: Fine\ndescription: Fine\n\nBody text.\n", "guide/open.md", PageKind.Guide);
+
+        Assert.Null(result.Page);
+        Assert.Equal(
+            "guide/open.md:1: the front matter starts with '---' on line 1 but has no closing '---' line; add one after the last setting",
+            Assert.Single(result.Errors).ToString());
+    }
+
     [Fact]
     public void A_file_without_front_matter_is_rejected_with_advice()
     {
@@ -135,5 +248,5 @@ public sealed class MarkdownRendererTests
     }
 
     private static string Page(string body) =>
-        $"---\ntitle: Test page\ndescription: A page for tests.\nlast_reviewed: 2026-11-01\n---\n\n{body}\n";
+        $"---\ntitle: Test page\ndescription: A page for tests.\norder: 10\nlast_reviewed: 2026-11-01\n---\n\n{body}\n";
 }
