@@ -16,13 +16,6 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
         "favicon", "api", "index", "home", "main", "toc", "crisis", "top", "thanks", "search",
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    /// <summary>Site paths that are not content pages but are fine to link to.</summary>
-    private static readonly FrozenSet<string> FixedPaths =
-        new[] { "/", "/contact", "/sitemap.xml", "/robots.txt" }.ToFrozenSet(StringComparer.Ordinal);
-
-    /// <summary>Endings of files meant as pages, longest first: "x.md.txt" is what some editors save "x.md" as.</summary>
-    private static readonly string[] MisnamedEndings = [".md.txt", ".markdown", ".md", ".txt"];
-
     private static readonly (string Folder, PageKind Kind)[] Folders = [("guide", PageKind.Guide), ("pages", PageKind.Standalone)];
 
     private readonly Dictionary<string, FileEntry> _files = new(StringComparer.Ordinal);
@@ -69,9 +62,9 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
 
         var written = files.ToDictionary(f => f.Relative, f => _files[f.Relative].Stamp.Item1, StringComparer.Ordinal);
         var pages = Deduplicate(candidates, written, errors);
-        warnings.AddRange(BrokenLinks(pages));
-        warnings.AddRange(SharedTitles(pages));
-        warnings.AddRange(Unpublished(root));
+        warnings.AddRange(ContentChecks.BrokenLinks(pages));
+        warnings.AddRange(ContentChecks.SharedTitles(pages));
+        warnings.AddRange(ContentChecks.Unpublished(root, Folders.Select(f => f.Folder)));
         return new ContentSnapshot(pages, errors, warnings, Interlocked.Increment(ref _version));
     }
 
@@ -177,96 +170,6 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
 
         _owners = owners.ToDictionary(o => o.Key, o => o.Value.SourceFile);
         return pages;
-    }
-
-    private static IEnumerable<ContentError> BrokenLinks(List<ContentPage> pages)
-    {
-        var known = pages.Select(p => p.Path).Concat(FixedPaths).ToHashSet(StringComparer.Ordinal);
-        foreach (var page in pages)
-        {
-            foreach (var link in page.InternalLinks)
-            {
-                var path = link.Target.Split('#', '?')[0].TrimEnd('/');
-                if (!known.Contains(path.Length == 0 ? "/" : path))
-                {
-                    yield return new ContentError(page.SourceFile, link.Line, $"link to '{link.Target}' goes to a page that does not exist");
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Each page whose title another page has too: the title is the heading, the browser tab and the search result,
-    /// so two pages with one title cannot be told apart.
-    /// </summary>
-    private static IEnumerable<ContentError> SharedTitles(List<ContentPage> pages)
-    {
-        foreach (var group in pages.GroupBy(p => p.Title, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
-        {
-            foreach (var page in group)
-            {
-                var others = string.Join(" and ", group.Where(p => p != page).Select(p => p.SourceFile).Order(StringComparer.Ordinal));
-                yield return new ContentError(page.SourceFile, 1,
-                    $"front matter: the title '{page.Title}' is also used by {others}; give each page its own title, because it is what people see in search results and browser tabs");
-            }
-        }
-    }
-
-    /// <summary>
-    /// Files and folders in guide/ and pages/ that the site does not publish, so staff hear about them instead of
-    /// wondering why a page never appears. Hidden files and editors' leftovers (backup, swap, temporary) are not
-    /// anyone's page and are passed over.
-    /// </summary>
-    private static IEnumerable<ContentError> Unpublished(string root)
-    {
-        foreach (var (folder, _) in Folders)
-        {
-            var path = Path.Combine(root, folder);
-            if (!Directory.Exists(path))
-            {
-                continue;
-            }
-
-            foreach (var sub in Directory.EnumerateDirectories(path).Select(Path.GetFileName).OfType<string>().Where(n => !n.StartsWith('.')).Order(StringComparer.Ordinal))
-            {
-                yield return new ContentError($"{folder}/{sub}/", 1,
-                    $"this folder is not published: pages must be directly in {folder}/, not in a folder inside it; move the files into {folder}/");
-            }
-
-            foreach (var name in Directory.EnumerateFiles(path).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal))
-            {
-                if (!IsLeftover(name) && WhyNotPublished(name) is { } reason)
-                {
-                    yield return new ContentError($"{folder}/{name}", 1, $"this file is not published: {reason}");
-                }
-            }
-        }
-    }
-
-    private static bool IsLeftover(string name) =>
-        name.StartsWith('.') || name.EndsWith('~') ||
-        name.EndsWith(".swp", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>Why the site leaves this file out, with the name that would publish it; null for a published file.</summary>
-    private static string? WhyNotPublished(string name)
-    {
-        if (name.StartsWith('_'))
-        {
-            return $"its name starts with '_'; to publish it, rename it to '{name.TrimStart('_')}'";
-        }
-
-        if (name.EndsWith(".md", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var stem = MisnamedEndings
-            .Where(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase))
-            .Select(e => name[..^e.Length])
-            .FirstOrDefault();
-        return stem is null
-            ? "only text files whose names end in '.md' are published"
-            : $"only names ending in '.md' (in small letters) are published; to publish it, rename it to '{stem}.md'";
     }
 
     private static IEnumerable<string> EnumerateMarkdown(string folder) =>
