@@ -7,8 +7,9 @@ namespace RelapseSite.Contact;
 
 /// <summary>
 /// Receives the contact form. The checks run in this order: antiforgery (middleware), honeypot, fill time,
-/// validation, then the rate limit, which only a post about to be stored uses up (<see cref="ContactRateLimiter"/>). An accepted inquiry is committed to the outbox before the answer,
-/// which is a 303 to the thanks page (post/redirect/get); the mail goes out later, from the dispatcher, never here.
+/// validation, a repeat of a form already stored (same answer, nothing added), then the rate limit, which only a post
+/// about to be stored uses up (<see cref="ContactRateLimiter"/>). An accepted inquiry is committed to the outbox before
+/// the answer, which is a 303 to the thanks page (post/redirect/get); the mail goes out later, from the dispatcher.
 /// </summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed class ContactController(
@@ -47,19 +48,31 @@ public sealed class ContactController(
             return Reshow(form, started, errors, FormNotice.None, StatusCodes.Status400BadRequest);
         }
 
-        if (!limiter.TryAcquire(HttpContext, out var retryAfter))
-        {
-            // No address in the log: an IP address is personal data too.
-            logger.LogWarning("A client went over the contact form's limit (Contact:PermitLimit); the form was shown again with 429");
-            Response.Headers.RetryAfter = retryAfter;
-            return Reshow(form, started, [], FormNotice.TooMany, StatusCodes.Status429TooManyRequests);
-        }
-
+        var repeatKey = form.RepeatKey(started);
         string id;
         try
         {
+            // A repeat of a form already stored (a double tap on a slow phone) gets the same answer, and uses no permit.
+            if (repeatKey is not null && await outbox.FindRepeatAsync(repeatKey, CancellationToken.None) is { } earlier)
+            {
+                return Repeated(earlier);
+            }
+
+            if (!limiter.TryAcquire(HttpContext, out var retryAfter))
+            {
+                // No address in the log: an IP address is personal data too.
+                logger.LogWarning("A client went over the contact form's limit (Contact:PermitLimit); the form was shown again with 429");
+                Response.Headers.RetryAfter = retryAfter;
+                return Reshow(form, started, [], FormNotice.TooMany, StatusCodes.Status429TooManyRequests);
+            }
+
             // Not the request's token: once the visitor pressed send, the inquiry is kept even if they close the tab.
-            id = await outbox.AddAsync(form.ToInquiry(), CancellationToken.None);
+            (id, var repeat) = await outbox.AddAsync(form.ToInquiry(), repeatKey, CancellationToken.None);
+            if (repeat)
+            {
+                // The first post of the same form was stored a moment ago, between the look-up above and this add.
+                return Repeated(id);
+            }
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or CryptographicException or InvalidOperationException)
         {
@@ -69,6 +82,12 @@ public sealed class ContactController(
 
         logger.LogInformation("Inquiry {InquiryId} stored", id);
         signal.Wake();
+        return SeeOther(id);
+    }
+
+    private StatusCodeResult Repeated(string id)
+    {
+        logger.LogInformation("Inquiry {InquiryId} was sent again from the same form; answered with the same reference", id);
         return SeeOther(id);
     }
 

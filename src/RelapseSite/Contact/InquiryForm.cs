@@ -178,6 +178,24 @@ public sealed partial class InquiryForm
     }
 
     // Model-binding trace logs print action arguments with ToString(): never the values.
+    /// <summary>
+    /// What makes a second post of this form the same inquiry: the form's own "shown at" stamp and every value as it
+    /// will be stored. A double tap, or "send" pressed again after a slow answer, gives the same key; a visitor who goes
+    /// back, changes something and sends again gives a new one, and that is a new inquiry. The stamp is never stored,
+    /// so the hash cannot be turned back into what was typed. Null without a stamp: then nothing tells two posts apart.
+    /// </summary>
+    public string? RepeatKey(string? started)
+    {
+        if (string.IsNullOrEmpty(started))
+        {
+            return null;
+        }
+
+        var values = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(ToInquiry());
+        var stamp = Encoding.UTF8.GetBytes(started + "\n");
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData([.. stamp, .. values]));
+    }
+
     public override string ToString() => nameof(InquiryForm);
 
     /// <summary>

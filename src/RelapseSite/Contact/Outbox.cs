@@ -24,7 +24,11 @@ public sealed record DeadEntry(string Id, DateTimeOffset CreatedAt, int Attempts
 /// </summary>
 public sealed class Outbox : IDisposable
 {
-    private const int SchemaVersion = 1;
+    /// <summary>2 added <c>repeat_key</c>; a version 1 file gains the column when it is first opened.</summary>
+    private const int SchemaVersion = 2;
+
+    /// <summary>How long a form sent twice is recognised as one inquiry: a double tap, or "send" pressed again after a slow answer.</summary>
+    public static readonly TimeSpan RepeatWindow = TimeSpan.FromHours(1);
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS inquiry (
@@ -38,11 +42,15 @@ public sealed class Outbox : IDisposable
             last_attempt_at INTEGER,
             delivered_at    INTEGER,
             dead_at         INTEGER,
-            last_error      TEXT
+            last_error      TEXT,
+            repeat_key      TEXT
         ) STRICT;
         CREATE INDEX IF NOT EXISTS inquiry_state_due ON inquiry (state, next_attempt_at);
+        CREATE UNIQUE INDEX IF NOT EXISTS inquiry_repeat ON inquiry (repeat_key) WHERE repeat_key IS NOT NULL;
         CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at INTEGER NOT NULL) STRICT;
         """;
+
+    private const string ForgetRepeatKeys = "UPDATE inquiry SET repeat_key = NULL WHERE repeat_key IS NOT NULL AND created_at <= $cutoff";
 
     private readonly string _connectionString;
     private readonly InquiryProtector _protector;
@@ -66,28 +74,62 @@ public sealed class Outbox : IDisposable
 
     public string FilePath { get; }
 
-    /// <summary>Encrypts and commits a new inquiry, durably, and returns its id (the visitor's reference).</summary>
-    public async Task<string> AddAsync(Inquiry inquiry, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Encrypts and commits a new inquiry, durably, and returns its id (the visitor's reference). With a
+    /// <paramref name="repeatKey"/> (<see cref="InquiryForm.RepeatKey"/>) that an inquiry of the last hour already has,
+    /// nothing is added and that inquiry's id comes back, with <c>Repeat</c> set.
+    /// </summary>
+    public async Task<(string Id, bool Repeat)> AddAsync(Inquiry inquiry, string? repeatKey = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
+        // Immediate (Microsoft.Data.Sqlite's default): the look-up and the insert are one step for every other writer,
+        // so two taps arriving together cannot both be added.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         var now = Now();
+        if (repeatKey is not null)
+        {
+            // Keys past the window are let go first, so an old one can never match.
+            await using var forget = Command(connection, ForgetRepeatKeys, ("$cutoff", now - (long)RepeatWindow.TotalMilliseconds));
+            forget.Transaction = transaction;
+            await forget.ExecuteNonQueryAsync(cancellationToken);
+
+            await using var find = Command(connection, "SELECT id FROM inquiry WHERE repeat_key = $key", ("$key", repeatKey));
+            find.Transaction = transaction;
+            if (await find.ExecuteScalarAsync(cancellationToken) is string existing)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return (existing, true);
+            }
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var id = InquiryReference.New();
             await using var insert = Command(connection, """
-                INSERT INTO inquiry (id, state, payload, attempts, created_at, queued_at, next_attempt_at)
-                VALUES ($id, 'pending', $payload, 0, $now, $now, $now)
-                """, ("$id", id), ("$payload", _protector.Protect(id, inquiry)), ("$now", now));
+                INSERT INTO inquiry (id, state, payload, attempts, created_at, queued_at, next_attempt_at, repeat_key)
+                VALUES ($id, 'pending', $payload, 0, $now, $now, $now, $key)
+                """, ("$id", id), ("$payload", _protector.Protect(id, inquiry)), ("$now", now), ("$key", repeatKey));
+            insert.Transaction = transaction;
             try
             {
                 await insert.ExecuteNonQueryAsync(cancellationToken);
-                return id;
+                await transaction.CommitAsync(cancellationToken);
+                return (id, false);
             }
             catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == 1555 && attempt < 5)
             {
                 // SQLITE_CONSTRAINT_PRIMARYKEY: a one-in-a-trillion clash of random references; draw another.
             }
         }
+    }
+
+    /// <summary>The id of the inquiry of the last hour stored with this repeat key, or null.</summary>
+    public async Task<string?> FindRepeatAsync(string repeatKey, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var find = Command(connection, "SELECT id FROM inquiry WHERE repeat_key = $key AND created_at > $cutoff",
+            ("$key", repeatKey), ("$cutoff", Now() - (long)RepeatWindow.TotalMilliseconds));
+        return await find.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     /// <summary>
@@ -169,10 +211,18 @@ public sealed class Outbox : IDisposable
         return await command.ExecuteScalarAsync(cancellationToken) is long next ? FromUnix(next) : null;
     }
 
-    /// <summary>Deletes the data of dead inquiries received more than <paramref name="retention"/> ago, and returns their ids.</summary>
+    /// <summary>
+    /// Deletes the data of dead inquiries received more than <paramref name="retention"/> ago, and returns their ids.
+    /// Also lets go of repeat keys older than <see cref="RepeatWindow"/>: a key is only needed while a repeat can come in.
+    /// </summary>
     public async Task<IReadOnlyList<string>> PurgeExpiredAsync(TimeSpan retention, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
+        await using (var forget = Command(connection, ForgetRepeatKeys, ("$cutoff", (_time.GetUtcNow() - RepeatWindow).ToUnixTimeMilliseconds())))
+        {
+            await forget.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using var command = Command(connection,
             "UPDATE inquiry SET state = 'purged', payload = NULL WHERE state = 'dead' AND created_at <= $cutoff RETURNING id",
             ("$cutoff", (_time.GetUtcNow() - retention).ToUnixTimeMilliseconds()));
@@ -310,9 +360,10 @@ public sealed class Outbox : IDisposable
                 }
             }
 
+            int found;
             await using (var version = Command(connection, "PRAGMA user_version"))
             {
-                var found = Convert.ToInt32(await version.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+                found = Convert.ToInt32(await version.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
                 if (found > SchemaVersion)
                 {
                     throw new InvalidOperationException($"The outbox at {FilePath} was written by a newer version of the site (schema {found}).");
@@ -321,7 +372,9 @@ public sealed class Outbox : IDisposable
 
             await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken))
             {
-                await using var create = Command(connection, Schema + $"PRAGMA user_version = {SchemaVersion};");
+                // Version 1 files: the table exists without repeat_key, and CREATE TABLE IF NOT EXISTS would not add it.
+                var upgrade = found == 1 ? "ALTER TABLE inquiry ADD COLUMN repeat_key TEXT;" : "";
+                await using var create = Command(connection, upgrade + Schema + $"PRAGMA user_version = {SchemaVersion};");
                 create.Transaction = transaction;
                 await create.ExecuteNonQueryAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
