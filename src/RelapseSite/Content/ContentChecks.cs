@@ -64,7 +64,8 @@ public static class ContentChecks
                 continue;
             }
 
-            foreach (var sub in Directory.EnumerateDirectories(path).Select(Path.GetFileName).OfType<string>().Where(n => !n.StartsWith('.')).Order(StringComparer.Ordinal))
+            // A name starting with '_' is how staff keep drafts (content/README.md): left out on purpose, so not reported.
+            foreach (var sub in Directory.EnumerateDirectories(path).Select(Path.GetFileName).OfType<string>().Where(n => !n.StartsWith('.') && !n.StartsWith('_')).Order(StringComparer.Ordinal))
             {
                 yield return new ContentError($"{folder}/{sub}/", 1,
                     $"this folder is not published: pages must be directly in {folder}/, not in a folder inside it; move the files into {folder}/");
@@ -80,18 +81,18 @@ public static class ContentChecks
         }
     }
 
+    /// <summary>Not anyone's page: hidden files, drafts, and what editors and operating systems leave beside files.</summary>
     private static bool IsLeftover(string name) =>
-        name.StartsWith('.') || name.EndsWith('~') ||
-        name.EndsWith(".swp", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase);
+        name.StartsWith('.') || name.StartsWith('_') || name.StartsWith("~$", StringComparison.Ordinal) || name.EndsWith('~') ||
+        (name.StartsWith('#') && name.EndsWith('#')) ||
+        LeftoverEndings.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase)) ||
+        name.Equals("Thumbs.db", StringComparison.OrdinalIgnoreCase) || name.Equals("desktop.ini", StringComparison.OrdinalIgnoreCase);
+
+    private static readonly string[] LeftoverEndings = [".swp", ".tmp", ".bak", ".orig"];
 
     /// <summary>Why the site leaves this file out, with the name that would publish it; null for a published file.</summary>
     private static string? WhyNotPublished(string name)
     {
-        if (name.StartsWith('_'))
-        {
-            return $"its name starts with '_'; to publish it, rename it to '{name.TrimStart('_')}'";
-        }
-
         if (name.EndsWith(".md", StringComparison.Ordinal))
         {
             return null;

@@ -60,8 +60,7 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
             _files.Remove(gone);
         }
 
-        var written = files.ToDictionary(f => f.Relative, f => _files[f.Relative].Stamp.Item1, StringComparer.Ordinal);
-        var pages = Deduplicate(candidates, written, errors);
+        var pages = Deduplicate(candidates, errors);
         warnings.AddRange(ContentChecks.BrokenLinks(pages));
         warnings.AddRange(ContentChecks.SharedTitles(pages));
         warnings.AddRange(ContentChecks.Unpublished(root, Folders.Select(f => f.Folder)));
@@ -128,9 +127,11 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
     /// Drops pages whose slug is reserved or taken. A clash is settled in favour of the file that served that slug in the
     /// last snapshot: otherwise a new file such as "05-warning-signs.md" (slug "warning-signs"), which sorts first by
     /// name, would silently replace the live, reviewed page. With no previous owner (start-up, check-content) the file
-    /// written longest ago wins, then the file name. The file left out gets the error, naming the one that is shown.
+    /// named exactly as the address wins ("warning-signs.md" over "05-warning-signs.md" or a 'slug:' override), then
+    /// the file name: a rule that editing a file cannot flip, as its last-write time could. The file left out gets the
+    /// error, naming the one that is shown.
     /// </summary>
-    private List<ContentPage> Deduplicate(List<ContentPage> candidates, Dictionary<string, DateTime> written, List<ContentError> errors)
+    private List<ContentPage> Deduplicate(List<ContentPage> candidates, List<ContentError> errors)
     {
         var allowed = new List<ContentPage>();
         foreach (var page in candidates)
@@ -149,7 +150,7 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
             .GroupBy(p => (p.Kind, p.Slug))
             .ToDictionary(g => g.Key, g => g
                 .OrderBy(p => _owners.GetValueOrDefault(g.Key) == p.SourceFile ? 0 : 1)
-                .ThenBy(p => written[p.SourceFile])
+                .ThenBy(p => Path.GetFileNameWithoutExtension(p.SourceFile) == p.Slug ? 0 : 1)
                 .ThenBy(p => p.SourceFile, StringComparer.Ordinal)
                 .First());
 

@@ -25,12 +25,25 @@ public sealed partial class FrontMatter
         .WithTypeConverter(new WholeNumberYamlConverter())
         .Build();
 
-    /// <summary>Characters that mean something to YAML at the start of a value, so such a value must be quoted.</summary>
-    private const string SpecialStarts = "*&@`!%|>[{";
+    /// <summary>
+    /// Characters that mean something to YAML at the start of a value, so such a value must be quoted. Not '>' or '|':
+    /// alone on the line they begin a value written over the indented lines below it, which is correct.
+    /// </summary>
+    private const string SpecialStarts = "*&@`!%[{";
+
+    /// <summary>The fields whose value is text: a ' #' in them is more likely part of the text than a note.</summary>
+    private static readonly string[] TextFields = ["title", "description", "reviewed_by"];
+
+    private static readonly string[] Fields = ["title", "description", "order", "slug", "last_reviewed", "reviewed_by"];
 
     /// <summary>Parses the YAML text. <paramref name="firstLine"/> is the file line where the YAML starts, so errors point at the file.</summary>
     public static (FrontMatter? Value, ContentError? Error) Parse(string yaml, string file, int firstLine)
     {
+        if (FindMisshapenKeyLine(yaml) is { } misshapen)
+        {
+            return (null, new ContentError(file, firstLine + misshapen.Index, $"front matter: {misshapen.Message}"));
+        }
+
         var keys = KeyLines(yaml);
 
         // Checked before YAML reads the text: some mistakes are not YAML errors at all (a ' #' silently cuts the
@@ -83,14 +96,17 @@ public sealed partial class FrontMatter
                 continue;
             }
 
+            // A note after a number or a date ("order: 10 # first") is plain YAML and harmless. In text, the words after
+            // ' #' would silently go missing from the page.
             var example = Example(name, value);
-            if (value[0] == '#' || value.Contains(" #", StringComparison.Ordinal) || value.Contains("\t#", StringComparison.Ordinal) ||
-                ContinuationHasNote(lines, index, k + 1 < keys.Count ? keys[k + 1].Index : lines.Length))
+            if (TextFields.Contains(name) &&
+                (value[0] == '#' || value.Contains(" #", StringComparison.Ordinal) || value.Contains("\t#", StringComparison.Ordinal) ||
+                 ContinuationHasNote(lines, index, k + 1 < keys.Count ? keys[k + 1].Index : lines.Length)))
             {
-                return (index, $"'{name}' has ' #' in it: everything after ' #' is treated as a hidden note and left out; put the whole value in double quotes, for example {example ?? "description: \"We are the #1 choice\""}");
+                return (index, $"'{name}' has ' #' in it: everything after ' #' is treated as a hidden note and left out. If the # is part of the text, put the whole value in double quotes, for example {example ?? "description: \"We are the #1 choice\""}; if it is a note, delete it");
             }
 
-            if (SpecialStarts.Contains(value[0], StringComparison.Ordinal))
+            if (SpecialStarts.Contains(value[0], StringComparison.Ordinal) || (value[0] is '>' or '|' && !BlockScalarHeader().IsMatch(value)))
             {
                 return (index, $"'{name}' starts with '{value[0]}', so the whole value must be in double quotes, for example {example ?? $"{name}: \"{value[0]}...\""}");
             }
@@ -98,6 +114,37 @@ public sealed partial class FrontMatter
             if (value.Contains(": ", StringComparison.Ordinal) || value.EndsWith(':'))
             {
                 return (index, $"'{name}' has ': ' in it; put the whole value in double quotes, for example {example ?? "title: \"Phase 1: A trigger\""}");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A setting written so that YAML would blame another line: no space after the colon ("title:Warning signs"
+    /// reads as part of the line above), or spaces or a tab before the name.
+    /// </summary>
+    private static (int Index, string Message)? FindMisshapenKeyLine(string yaml)
+    {
+        var lines = yaml.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].TrimEnd('\r');
+            var name = Fields.FirstOrDefault(f => line.TrimStart().StartsWith(f + ":", StringComparison.Ordinal));
+            if (name is null)
+            {
+                continue;
+            }
+
+            if (line.Length > 0 && char.IsWhiteSpace(line[0]))
+            {
+                return (i, $"remove the spaces before '{name}': each setting starts at the beginning of its line");
+            }
+
+            var rest = line[(name.Length + 1)..];
+            if (rest.Length > 0 && !char.IsWhiteSpace(rest[0]))
+            {
+                return (i, $"'{name}' needs a space after the colon, for example {name}: {OneLineExample(name)}");
             }
         }
 
@@ -189,6 +236,10 @@ public sealed partial class FrontMatter
         "reviewed_by" => "Clinical team",
         _ => "some text",
     };
+
+    /// <summary>'>' or '|' alone (with YAML's optional -, + or indent digit, and maybe a note): the value follows on indented lines.</summary>
+    [GeneratedRegex(@"^[>|][+-]?[0-9]?[+-]?\s*(#.*)?$")]
+    private static partial Regex BlockScalarHeader();
 
     [GeneratedRegex(@"^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]+(.*))?$")]
     private static partial Regex KeyLinePattern();

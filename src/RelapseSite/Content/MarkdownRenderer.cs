@@ -84,7 +84,7 @@ public sealed partial class MarkdownRenderer
         }
 
         CheckText(document, file, errors);
-        var links = CheckLinks(document, file, errors);
+        var links = CheckLinks(document, file, slug, headings, errors);
         var html = _sanitizer.Sanitize(RenderHtml(document));
 
         var page = new ContentPage(
@@ -146,7 +146,7 @@ public sealed partial class MarkdownRenderer
     private static int FrontMatterLine(MarkdownDocument document) =>
         (document.Descendants<YamlFrontMatterBlock>().FirstOrDefault()?.Line ?? 0) + 1;
 
-    private static List<SiteLink> CheckLinks(MarkdownDocument document, string file, List<ContentError> errors)
+    private static List<SiteLink> CheckLinks(MarkdownDocument document, string file, string slug, List<Heading> headings, List<ContentError> errors)
     {
         var internalLinks = new List<SiteLink>();
         // A copy: images are removed from the document on the way.
@@ -185,7 +185,21 @@ public sealed partial class MarkdownRenderer
             {
                 internalLinks.Add(new SiteLink(url, line));
             }
-            else if (!url.StartsWith('#'))
+            else if (url.StartsWith('#'))
+            {
+                // Staff write "#what-to-do", as the heading reads; its id here carries the page's slug, which they cannot
+                // know. Pointed at that heading, the link works on the section's page and on the home page alike.
+                var target = url[1..];
+                if (headings.Any(h => h.Id == $"{slug}--{target}"))
+                {
+                    link.Url = $"#{slug}--{target}";
+                }
+                else if (target.Length > 0 && target != "main" && !headings.Any(h => h.Id == target))
+                {
+                    errors.Add(new ContentError(file, line, $"link '{Shorten(url)}' goes to no heading on this page; after the #, write the heading in small letters with hyphens, for example [what to do](#what-to-do)"));
+                }
+            }
+            else
             {
                 // "www.nida.gov" or "guide/warning-signs" is taken by the browser as relative to the current page and
                 // ends in "not found"; an empty address goes nowhere.
@@ -298,7 +312,8 @@ public sealed partial class MarkdownRenderer
         return sanitizer;
     }
 
-    [GeneratedRegex(@"<!--|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")]
+    // Only real tag names: "press <Enter>" or "type <your name>" is plain writing and shows as written.
+    [GeneratedRegex(@"<!--|</?(?:a|abbr|b|blockquote|br|center|code|del|div|em|font|h[1-6]|hr|i|iframe|img|ins|li|mark|ol|p|pre|s|script|small|span|strike|strong|style|sub|sup|table|tbody|td|th|thead|tr|u|ul)(?:\s[^<>]*)?/?>", RegexOptions.IgnoreCase)]
     private static partial Regex HtmlTag();
 
     [GeneratedRegex(@"^([a-zA-Z][a-zA-Z0-9+.\-]*):")]

@@ -79,7 +79,7 @@ public sealed class MarkdownRendererTests
     public void A_link_without_https_or_a_leading_slash_says_how_to_write_it()
     {
         // A link to a heading on the same page (#...) is fine and must not be reported with it.
-        var result = _renderer.Render(Page("See [NIDA](www.nida.gov) and [below](#links--more)."), "guide/links.md", PageKind.Guide);
+        var result = _renderer.Render(Page("See [NIDA](www.nida.gov) and [below](#more).\n\n## More\n\nText."), "guide/links.md", PageKind.Guide);
 
         Assert.Equal(
             "guide/links.md:8: link 'www.nida.gov' does not work: write the full https:// address for other sites, for example [NIDA](https://nida.nih.gov), or start a link to a page on this site with /, for example [warning signs](/guide/warning-signs)",
@@ -180,9 +180,9 @@ public sealed class MarkdownRendererTests
     [InlineData("title: Fine\ndescription: Fine\norder: ten", 4, "'order' must be a whole number, for example 35 ('ten' is not)")]
     [InlineData("title: Fine\ndescription: Fine\norder: 1.5", 4, "'order' must be a whole number, for example 35 ('1.5' is not)")]
     [InlineData("title: Fine\ndescription: We are the #1 choice", 3,
-        "'description' has ' #' in it: everything after ' #' is treated as a hidden note and left out; put the whole value in double quotes, for example description: \"We are the #1 choice\"")]
+        "'description' has ' #' in it: everything after ' #' is treated as a hidden note and left out. If the # is part of the text, put the whole value in double quotes, for example description: \"We are the #1 choice\"; if it is a note, delete it")]
     [InlineData("title: Fine\ndescription: We are here\n  for you, the #1 choice", 3,
-        "'description' has ' #' in it: everything after ' #' is treated as a hidden note and left out; put the whole value in double quotes, for example description: \"We are here\"")]
+        "'description' has ' #' in it: everything after ' #' is treated as a hidden note and left out. If the # is part of the text, put the whole value in double quotes, for example description: \"We are here\"; if it is a note, delete it")]
     [InlineData("title: Phase 1: A trigger\ndescription: Fine", 2, "'title' has ': ' in it; put the whole value in double quotes, for example title: \"Phase 1: A trigger\"")]
     [InlineData("title: Fine\ndescription: Fine\nreviewed_by: Team:", 4, "'reviewed_by' has ': ' in it; put the whole value in double quotes, for example reviewed_by: \"Team:\"")]
     [InlineData("title: *Important* news\ndescription: Fine", 2, "'title' starts with '*', so the whole value must be in double quotes, for example title: \"*Important* news\"")]
@@ -193,12 +193,45 @@ public sealed class MarkdownRendererTests
         "'description' must be one line of text, for example description: Learn the early warning signs, so you can act sooner.")]
     [InlineData("title: Fine\ndescription: Fine\norder:\n  - 1", 4, "'order' must be a whole number, for example 35")]
     [InlineData("title: Fine\ndescription: Fine\nlast_reviewed: soon", 4, "'last_reviewed' must be a date written as YYYY-MM-DD, for example 2026-11-26 ('soon' is not)")]
+    [InlineData("title:Warning signs\ndescription: Fine", 2, "'title' needs a space after the colon, for example title: Warning signs of relapse")]
+    [InlineData("title: Fine\n description: Fine", 3, "remove the spaces before 'description': each setting starts at the beginning of its line")]
+    [InlineData("title: Fine\ndescription: Fine\n\torder: 5", 4, "remove the spaces before 'order': each setting starts at the beginning of its line")]
     public void Front_matter_mistakes_are_explained_in_plain_words_on_the_line_of_the_field(string yaml, int line, string message)
     {
         var result = _renderer.Render($"---\n{yaml}\n---\nBody.\n", "guide/bad.md", PageKind.Guide);
 
         Assert.Null(result.Page);
         Assert.Equal($"guide/bad.md:{line}: front matter: {message}", Assert.Single(result.Errors).ToString());
+    }
+
+    [Theory]
+    [InlineData("description: >\n  Learn the early signs,\n  so you can act sooner.\norder: 10", "Learn the early signs, so you can act sooner.")]
+    [InlineData("description: >-\n  Learn the early signs.\norder: 10", "Learn the early signs.")]
+    [InlineData("description: |\n  Learn the early signs.\norder: 10", "Learn the early signs.")]
+    [InlineData("description: Fine\norder: 10 # first", "Fine")]
+    [InlineData("description: Fine\norder: 10\nlast_reviewed: 2026-11-26 # checked by the team", "Fine")]
+    [InlineData("description: \"We are the #1 choice: here for you\"\norder: 10", "We are the #1 choice: here for you")]
+    public void Correct_yaml_a_staff_member_may_write_is_accepted(string yaml, string description)
+    {
+        // A value over indented lines after '>' or '|', and a note after a number or a date, are correct YAML.
+        var result = _renderer.Render($"---\ntitle: Fine\n{yaml}\n---\nBody.\n", "guide/fine.md", PageKind.Guide);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(description, result.Page!.Description);
+        Assert.Equal(10, result.Page.Order);
+    }
+
+    [Fact]
+    public void A_link_to_a_heading_as_staff_write_it_points_at_that_headings_id_and_a_wrong_one_is_reported()
+    {
+        var result = _renderer.Render(
+            "---\ntitle: Fine\ndescription: Fine\norder: 10\n---\nSee [what to do](#what-to-do) and [nothing](#no-such-heading).\n\n## What to do\n\nCall us.\n",
+            "guide/steps.md", PageKind.Guide);
+
+        var page = Assert.IsType<ContentPage>(result.Page);
+        Assert.Contains("href=\"#steps--what-to-do\"", page.Html, StringComparison.Ordinal);
+        Assert.Contains("id=\"steps--what-to-do\"", page.Html, StringComparison.Ordinal);
+        Assert.StartsWith("guide/steps.md:6: link '#no-such-heading' goes to no heading on this page", Assert.Single(result.Errors).ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
