@@ -218,7 +218,9 @@ public sealed partial class InquiryForm
         {
             switch (Rune.GetUnicodeCategory(rune))
             {
-                case UnicodeCategory.Format:
+                // Zero-width joiners are part of how some scripts (Persian, Hindi) and emoji are spelt; the other format
+                // characters (bidi controls, zero-width spaces, BOM) only hide or reorder text.
+                case UnicodeCategory.Format when rune.Value is not (0x200C or 0x200D):
                     break;
                 case UnicodeCategory.Control or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator:
                     builder.Append(' ');

@@ -24,8 +24,11 @@ public sealed record DeadEntry(string Id, DateTimeOffset CreatedAt, int Attempts
 /// </summary>
 public sealed class Outbox : IDisposable
 {
-    /// <summary>2 added <c>repeat_key</c>; a version 1 file gains the column when it is first opened.</summary>
-    private const int SchemaVersion = 2;
+    /// <summary>
+    /// Still 1 with <c>repeat_key</c>, added later: a file without the column gains it when first opened, and the
+    /// column is one an older build of the site simply leaves empty, so rolling back needs nothing done to the file.
+    /// </summary>
+    private const int SchemaVersion = 1;
 
     /// <summary>How long a form sent twice is recognised as one inquiry: a double tap, or "send" pressed again after a slow answer.</summary>
     public static readonly TimeSpan RepeatWindow = TimeSpan.FromHours(1);
@@ -360,10 +363,9 @@ public sealed class Outbox : IDisposable
                 }
             }
 
-            int found;
             await using (var version = Command(connection, "PRAGMA user_version"))
             {
-                found = Convert.ToInt32(await version.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+                var found = Convert.ToInt32(await version.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
                 if (found > SchemaVersion)
                 {
                     throw new InvalidOperationException($"The outbox at {FilePath} was written by a newer version of the site (schema {found}).");
@@ -372,8 +374,19 @@ public sealed class Outbox : IDisposable
 
             await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken))
             {
-                // Version 1 files: the table exists without repeat_key, and CREATE TABLE IF NOT EXISTS would not add it.
-                var upgrade = found == 1 ? "ALTER TABLE inquiry ADD COLUMN repeat_key TEXT;" : "";
+                // A file from before repeat_key has the table without it, and CREATE TABLE IF NOT EXISTS would not add it.
+                await using var columns = Command(connection,
+                    "SELECT count(*), count(*) FILTER (WHERE name = 'repeat_key') FROM pragma_table_info('inquiry')");
+                columns.Transaction = transaction;
+                var upgrade = "";
+                await using (var reader = await columns.ExecuteReaderAsync(cancellationToken))
+                {
+                    if (await reader.ReadAsync(cancellationToken) && reader.GetInt64(0) > 0 && reader.GetInt64(1) == 0)
+                    {
+                        upgrade = "ALTER TABLE inquiry ADD COLUMN repeat_key TEXT;";
+                    }
+                }
+
                 await using var create = Command(connection, upgrade + Schema + $"PRAGMA user_version = {SchemaVersion};");
                 create.Transaction = transaction;
                 await create.ExecuteNonQueryAsync(cancellationToken);

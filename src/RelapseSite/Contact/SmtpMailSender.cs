@@ -51,14 +51,22 @@ public sealed class SmtpMailSender(IOptions<MailOptions> options, ILogger<SmtpMa
 
     /// <summary>
     /// MailKit abandons the whole message when the server refuses one RCPT TO, so one deleted intake mailbox would
-    /// keep every inquiry from everyone, retried until dead. This client notes the refusal and sends to the rest.
+    /// keep every inquiry from everyone, retried until dead. This client notes a permanent refusal (5xx) and sends to
+    /// the rest. A temporary one (4xx: greylisting, a full mailbox) still fails the whole send, so the outbox retries
+    /// and that mailbox gets the inquiry too; the others may get it twice, under the same Message-Id.
     /// </summary>
     private sealed class RecipientTolerantClient : SmtpClient
     {
         public List<(MailboxAddress Mailbox, SmtpStatusCode Status)> Refused { get; } = [];
 
-        protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response) =>
+        protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response)
+        {
             Refused.Add((mailbox, response.StatusCode));
+            if ((int)response.StatusCode < 500)
+            {
+                throw new SmtpCommandException(SmtpErrorCode.RecipientNotAccepted, response.StatusCode, mailbox, response.Response);
+            }
+        }
 
         // A message nobody accepted must fail, so the outbox keeps it and retries. MailKit 4.18 throws after this hook
         // anyway (554 MessageNotAccepted), but its documentation asks an override of OnRecipientNotAccepted to throw
@@ -85,8 +93,9 @@ public sealed class SmtpMailSender(IOptions<MailOptions> options, ILogger<SmtpMa
                 foreach (var (mailbox, status) in client.Refused)
                 {
                     logger.LogWarning(
-                        "The mail server refused address {Position} of {Count} in Mail:To ({StatusCode}) for inquiry {InquiryId}; fix or remove that address",
-                        PositionInTo(mailbox), to.Count, (int)status, id);
+                        "The mail server refused address {Position} of {Count} in Mail:To ({StatusCode}) for inquiry {InquiryId}; {Advice}",
+                        PositionInTo(mailbox), to.Count, (int)status, id,
+                        (int)status < 500 ? "a temporary refusal: the inquiry will be sent again" : "fix or remove that address");
                 }
             }
         }

@@ -69,6 +69,27 @@ public sealed class ContactDeliveryTests
     }
 
     [Fact]
+    public async Task A_temporary_refusal_of_one_intake_address_is_retried_until_that_address_has_the_inquiry_too()
+    {
+        // Greylisting or a full mailbox (4xx) is not a deleted mailbox: delivered to the others alone, that mailbox
+        // would never see the inquiry, since its data is deleted once delivered.
+        await using var smtp = await SmtpTestServer.StartNewAsync();
+        smtp.Refuse(ContactSite.IntakeB, 451);
+        using var site = ContactSite.Create(smtp);
+
+        var reference = await site.Visitor().SendValidAsync();
+        var warning = (await site.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.Contains("refused address", StringComparison.Ordinal)))[0];
+        var waiting = OutboxFile.Rows(site.OutboxPath()).Single(r => r.Id == reference);
+        smtp.Accept(ContactSite.IntakeB);
+        await OutboxFile.WaitForStateAsync(site.OutboxPath(), reference, "delivered");
+
+        Assert.NotEqual("delivered", waiting.State);
+        Assert.Equal("451", warning.Properties["StatusCode"].ToString());
+        Assert.Contains("temporary", warning.RenderMessage(), StringComparison.Ordinal);
+        Assert.Contains(smtp.Received, mail => mail.EnvelopeTo.Contains(ContactSite.IntakeB));
+    }
+
+    [Fact]
     public async Task When_the_server_refuses_every_intake_address_the_inquiry_fails_and_waits_for_a_retry()
     {
         await using var smtp = await SmtpTestServer.StartNewAsync();

@@ -88,10 +88,22 @@ public sealed class InquiryFormTests
     public void A_name_loses_bidi_and_zero_width_marks_and_its_spaces_become_plain()
     {
         var form = Valid();
-        form.Name = "\u202EMaria\u200B\u00A0Lo\u200Dpez\u202C";
+        form.Name = "\u202EMaria\u200B\u00A0Lo\u2060pez\u202C";
 
         Assert.Empty(form.Validate());
         Assert.Equal("Maria Lopez", form.ToInquiry().Name);
+    }
+
+    [Theory]
+    [InlineData("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645")]
+    [InlineData("Ana \U0001F468\u200D\U0001F469")]
+    public void Zero_width_joiners_that_are_part_of_a_names_spelling_are_kept(string name)
+    {
+        // Persian and Indic scripts, and emoji, are spelt with them; intake must see the name as it was typed.
+        var form = Valid();
+        form.Name = name;
+
+        Assert.Equal(name, form.ToInquiry().Name);
     }
 
     [Fact]

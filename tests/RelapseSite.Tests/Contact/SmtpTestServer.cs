@@ -21,7 +21,7 @@ public sealed record ReceivedMail(string EnvelopeFrom, IReadOnlyList<string> Env
 public sealed class SmtpTestServer : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ReceivedMail> _received = new();
-    private readonly ConcurrentDictionary<string, bool> _refused = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, int> _refused = new(StringComparer.OrdinalIgnoreCase);
     private CancellationTokenSource? _running;
     private Task? _task;
     private TaskCompletionSource _released = CompletedSource();
@@ -32,8 +32,14 @@ public sealed class SmtpTestServer : IAsyncDisposable
 
     public IReadOnlyList<ReceivedMail> Received => [.. _received];
 
-    /// <summary>From now on, RCPT TO for this address is answered 550, as for a mailbox that was deleted.</summary>
-    public void Refuse(string address) => _refused[address] = true;
+    /// <summary>
+    /// From now on, RCPT TO for this address is answered with <paramref name="code"/>: 550 as for a mailbox that was
+    /// deleted, or a 4xx as for greylisting or a full mailbox.
+    /// </summary>
+    public void Refuse(string address, int code = 550) => _refused[address] = code;
+
+    /// <summary>From now on, this address is accepted again.</summary>
+    public void Accept(string address) => _refused.TryRemove(address, out _);
 
     /// <summary>Completes when a message has arrived while held: the client is mid-send.</summary>
     public TaskCompletionSource HeldMessageArrived { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -165,7 +171,9 @@ public sealed class SmtpTestServer : IAsyncDisposable
             Task.FromResult(true);
 
         public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken) =>
-            Task.FromResult(!owner._refused.ContainsKey($"{to.User}@{to.Host}"));
+            !owner._refused.TryGetValue($"{to.User}@{to.Host}", out var code) ? Task.FromResult(true)
+            : code >= 500 ? Task.FromResult(false)
+            : throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)code, "4.2.0 try again later"));
     }
 
     private sealed class Store(SmtpTestServer owner) : MessageStore
