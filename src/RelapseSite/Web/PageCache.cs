@@ -72,17 +72,17 @@ public sealed class PageCache(ContentStore store)
         public ConcurrentDictionary<PathKey, CachedResponse> ByPath { get; } = new();
 
         /// <summary>
-        /// Lets later requests for this exact path find the page before routing. Only lower-case paths without a
-        /// trailing slash are kept: routing ignores case in "/guide" and a final "/", so a page has dozens of
-        /// spellings, and storing each would let anyone grow the cache by asking for them. The others still hit
-        /// <see cref="Pages"/> after routing.
+        /// Lets later requests for this exact path find the page before routing, for the same HSTS variant as its
+        /// <paramref name="key"/>. Only lower-case paths without a trailing slash are kept: routing ignores case in
+        /// "/guide" and a final "/", so a page has dozens of spellings, and storing each would let anyone grow the cache
+        /// by asking for them. The others still hit <see cref="Pages"/> after routing.
         /// </summary>
-        public void Remember(HttpRequest request, CachedResponse page)
+        public void Remember(PathString requestPath, Key key, CachedResponse page)
         {
-            var path = request.Path.Value;
+            var path = requestPath.Value;
             if (path is not null && (path == "/" || (!path.EndsWith('/') && !path.Any(char.IsUpper))))
             {
-                ByPath.TryAdd(new(path, SecurityHeaders.SendsHsts(request)), page);
+                ByPath.TryAdd(new(path, key.Hsts), page);
             }
         }
     }

@@ -33,13 +33,13 @@ public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, I
         var key = new PageCache.Key(endpoint, RouteKey(context.Request.RouteValues), SecurityHeaders.SendsHsts(context.Request));
         var generation = cache.For(version);
         return generation is null ? RenderAndWriteAsync(context, key, version)
-            : generation.Pages.TryGetValue(key, out var page) ? ServeAsync(context, generation, page)
+            : generation.Pages.TryGetValue(key, out var page) ? ServeAsync(context, generation, key, page)
             : FillAsync(context, generation, key);
     }
 
-    private static Task ServeAsync(HttpContext context, PageCache.Generation generation, CachedResponse page)
+    private static Task ServeAsync(HttpContext context, PageCache.Generation generation, PageCache.Key key, CachedResponse page)
     {
-        generation.Remember(context.Request, page);
+        generation.Remember(context.Request.Path, key, page);
         return page.WriteAsync(context);
     }
 
