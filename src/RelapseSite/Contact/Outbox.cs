@@ -92,7 +92,7 @@ public sealed class Outbox : IDisposable
         if (repeatKey is not null)
         {
             // Keys past the window are let go first, so an old one can never match.
-            await using var forget = Command(connection, ForgetRepeatKeys, ("$cutoff", now - (long)RepeatWindow.TotalMilliseconds));
+            await using var forget = Command(connection, ForgetRepeatKeys, ("$cutoff", RepeatCutoff()));
             forget.Transaction = transaction;
             await forget.ExecuteNonQueryAsync(cancellationToken);
 
@@ -131,7 +131,7 @@ public sealed class Outbox : IDisposable
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var find = Command(connection, "SELECT id FROM inquiry WHERE repeat_key = $key AND created_at > $cutoff",
-            ("$key", repeatKey), ("$cutoff", Now() - (long)RepeatWindow.TotalMilliseconds));
+            ("$key", repeatKey), ("$cutoff", RepeatCutoff()));
         return await find.ExecuteScalarAsync(cancellationToken) as string;
     }
 
@@ -221,7 +221,7 @@ public sealed class Outbox : IDisposable
     public async Task<IReadOnlyList<string>> PurgeExpiredAsync(TimeSpan retention, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using (var forget = Command(connection, ForgetRepeatKeys, ("$cutoff", (_time.GetUtcNow() - RepeatWindow).ToUnixTimeMilliseconds())))
+        await using (var forget = Command(connection, ForgetRepeatKeys, ("$cutoff", RepeatCutoff())))
         {
             await forget.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -433,6 +433,9 @@ public sealed class Outbox : IDisposable
     }
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Inquiries created at or before this moment are past <see cref="RepeatWindow"/>.</summary>
+    private long RepeatCutoff() => (_time.GetUtcNow() - RepeatWindow).ToUnixTimeMilliseconds();
 
     private static DateTimeOffset FromUnix(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
 }
