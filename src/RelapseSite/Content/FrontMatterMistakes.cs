@@ -19,6 +19,7 @@ internal static partial class FrontMatterMistakes
     /// <summary>The fields whose value is text: a ' #' in them is more likely part of the text than a note.</summary>
     private static readonly string[] TextFields = ["title", "description", "reviewed_by"];
 
+    /// <summary>Every field the front matter may have, in the order the staff guide lists them.</summary>
     private static readonly string[] Fields = ["title", "description", "order", "slug", "last_reviewed", "reviewed_by"];
 
     /// <summary>Every top-level "key: value" line, with its 0-based index in the YAML text.</summary>
@@ -138,8 +139,7 @@ internal static partial class FrontMatterMistakes
         var message = Clean(ex.InnerException?.Message ?? ex.Message);
         if (message.Contains("not found on type", StringComparison.Ordinal))
         {
-            var fields = "title, description, order, slug, last_reviewed, reviewed_by";
-            return $"unknown field ({message.Split('\'').ElementAtOrDefault(1) ?? "?"}); the allowed fields are {fields}";
+            return $"unknown field ({message.Split('\'').ElementAtOrDefault(1) ?? "?"}); the allowed fields are {string.Join(", ", Fields)}";
         }
 
         if (message.StartsWith("Encountered duplicate key", StringComparison.Ordinal))
