@@ -67,8 +67,8 @@ public static class SiteSetup
         // Security headers on every other response; error pages are re-executed through here, so they get them too
         app.UseSiteSecurityHeaders();
 
-        // Then the contact form's antiforgery and rate limits, static files (fingerprinted, pre-compressed), pages
-        // and the contact controller
+        // Then the contact form's antiforgery check, static files (fingerprinted, pre-compressed), pages
+        // and the contact controller (which applies the rate limit itself, after validation)
         app.UseContact();
 
         // Razor Pages registers both; named here, they run after the page cache instead of ahead of everything.
