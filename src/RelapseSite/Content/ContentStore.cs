@@ -74,10 +74,11 @@ public sealed class ContentStore : IDisposable
             {
                 // The folder itself went away or became unreadable, or something no file check foresaw: keep serving
                 // what we have, and say so in readiness. This runs on a timer thread, where a throw would end the process.
-                ReloadError = ex is IOException or UnauthorizedAccessException
+                var unreadable = ex is IOException or UnauthorizedAccessException;
+                ReloadError = unreadable
                     ? $"{Root}: the content folder could not be read ({ex.Message}); still serving version {_current.Version}"
                     : $"{Root}: the content could not be loaded ({ex.Message}); still serving version {_current.Version}";
-                _logger.LogError(ex is IOException or UnauthorizedAccessException ? null : ex, "Content reload failed: {Reason}", ReloadError);
+                _logger.LogError(unreadable ? null : ex, "Content reload failed: {Reason}", ReloadError);
                 return;
             }
 
