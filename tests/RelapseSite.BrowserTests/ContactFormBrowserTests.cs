@@ -62,8 +62,8 @@ public sealed class ContactFormBrowserTests(BrowserFixture browser)
         var mailBefore = MailCount();
         var done = new List<string>();
 
-        var sent = false;
-        for (var i = 0; i < 80 && !sent; i++)
+        IResponse? answer = null;
+        for (var i = 0; i < 80 && answer is null; i++)
         {
             await page.Keyboard.PressAsync("Tab");
             var focus = await FocusOf(page);
@@ -100,14 +100,21 @@ public sealed class ContactFormBrowserTests(BrowserFixture browser)
                     break;
                 case ("button", _):
                 case ("input", "submit"):
-                    await page.Keyboard.PressAsync("Enter");
-                    sent = true;
+                    // The post's own answer is kept, so a failure says what the server said, not only that nothing moved.
+                    answer = await page.RunAndWaitForResponseAsync(
+                        () => page.Keyboard.PressAsync("Enter"), r => r.Request.Method == "POST", new() { Timeout = 30_000 });
                     break;
             }
         }
 
-        // A form that re-renders with errors never gets here, and the wait fails with the URL it stayed on.
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/contact/thanks", new() { Timeout = 10_000, WaitUntil = WaitUntilState.Commit });
+        Assert.True(answer is not null, $"Tab never reached the send button; filled: {string.Join(", ", done)}");
+        if (answer.Status != 303)
+        {
+            // A redirect has no body to read, so the page is only read when the form came back.
+            Assert.Fail($"the post answered {answer.Status}, not 303; filled: {string.Join(", ", done)}; page: {Excerpt(await answer.TextAsync())}");
+        }
+
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/contact/thanks", new() { Timeout = 30_000, WaitUntil = WaitUntilState.Commit });
 
         Assert.EndsWith("/contact/thanks", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
         Assert.Contains("name", done);
@@ -165,6 +172,14 @@ public sealed class ContactFormBrowserTests(BrowserFixture browser)
         }
 
         await page.GetByRole(AriaRole.Checkbox).CheckAsync();
+    }
+
+    /// <summary>The error summary or notice of a re-shown form, or the start of the page, for a failure message.</summary>
+    private static string Excerpt(string html)
+    {
+        var text = Regex.Replace(Regex.Replace(html, "(?s)<head.*?</head>|<[^>]+>", " "), @"\s+", " ").Trim();
+        var at = text.IndexOf("There is a problem", StringComparison.Ordinal);
+        return text[Math.Max(0, at)..][..Math.Min(600, text.Length - Math.Max(0, at))];
     }
 
     private static ILocator Submit(IPage page) =>
