@@ -13,7 +13,7 @@ public static class ContentChecks
         new[] { "/", "/contact", "/sitemap.xml", "/robots.txt" }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Endings of files meant as pages, longest first: "x.md.txt" is what some editors save "x.md" as.</summary>
-    private static readonly string[] MisnamedEndings = [".md.txt", ".markdown", ".md", ".txt"];
+    internal static readonly string[] MisnamedEndings = [".md.txt", ".markdown", ".md", ".txt"];
 
     /// <summary>Links to a page of this site that does not exist, for example after a section was removed or renamed.</summary>
     public static IEnumerable<ContentError> BrokenLinks(List<ContentPage> pages)

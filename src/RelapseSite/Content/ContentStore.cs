@@ -52,7 +52,13 @@ public sealed class ContentStore : IDisposable
         Reload();
         _provider = new PhysicalFileProvider(Root);
         _debounce = new Timer(_ => Reload());
-        _watch = ChangeToken.OnChange(() => _provider.Watch("**/*.md"), () => _debounce.Change(_delay, Timeout.InfiniteTimeSpan));
+        // Not only "*.md": a page saved as "x.markdown" or "x.md.txt" must be reported the moment it is saved, while the
+        // editor is still looking, not at some later reload. Editors' swap and backup files stay unwatched, or every
+        // few keystrokes would reload the folder.
+        var patterns = ContentChecks.MisnamedEndings.Select(ending => "**/*" + ending).ToArray();
+        _watch = ChangeToken.OnChange(
+            () => new CompositeChangeToken([.. patterns.Select(_provider.Watch)]),
+            () => _debounce.Change(_delay, Timeout.InfiniteTimeSpan));
     }
 
     public void Reload()

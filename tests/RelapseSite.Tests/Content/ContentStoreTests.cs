@@ -94,6 +94,24 @@ public sealed class ContentStoreTests : IDisposable
     }
 
     [Theory]
+    [InlineData("guide/coping.markdown", "coping.md")]
+    [InlineData("guide/coping.md.txt", "coping.md")]
+    [InlineData("guide/Coping.MD", "Coping.md")]
+    public async Task A_page_saved_under_a_name_that_is_not_published_is_reported_as_soon_as_it_is_saved(string file, string fix)
+    {
+        var store = _site.Services.GetRequiredService<ContentStore>();
+        _ = await _site.CreateVisitor().GetStringAsync("/");
+
+        // No '.md' file changes here: only the misnamed file's own save can start the reload that reports it.
+        _site.WriteContent(file, Good);
+        var snapshot = await Eventually.Get(() => Task.FromResult(store.Current), s => s.Warnings.Count > 0, TimeSpan.FromSeconds(3));
+
+        var warning = Assert.Single(snapshot.Warnings, w => w.ToString().StartsWith(file + ":1:", StringComparison.Ordinal));
+        Assert.Contains($"rename it to '{fix}'", warning.ToString(), StringComparison.Ordinal);
+        Assert.Contains(_site.Logs.Events, e => e.Level == LogEventLevel.Warning && e.RenderMessage().Contains(file, StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData(">")]
     [InlineData("- ")]
     public async Task A_file_nested_too_deeply_for_the_parser_is_reported_and_the_site_keeps_serving(string marker)
