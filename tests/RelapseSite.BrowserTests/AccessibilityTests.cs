@@ -32,7 +32,7 @@ public sealed class AccessibilityTests(BrowserFixture browser)
 
     [BrowserTheory]
     [InlineData("/no-such-page", 404)]
-    [InlineData("/error", 500)]
+    [InlineData(BrowserSite.FailingPath, 500)]
     public async Task Error_pages_have_no_axe_violations(string path, int status)
     {
         await using var context = await browser.NewContextAsync();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Xml.Linq;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -29,6 +30,9 @@ public sealed class BrowserSite : WebApplicationFactory<Program>
 
     public string MailFolder => Path.Combine(DataRoot, "mail");
 
+    /// <summary>An address that throws, as a page with a bug would, so the real 500 page can be checked.</summary>
+    public const string FailingPath = "/throw/for/test";
+
     /// <summary>Starts Kestrel and returns its address, such as http://127.0.0.1:41234.</summary>
     public Uri Start()
     {
@@ -49,6 +53,19 @@ public sealed class BrowserSite : WebApplicationFactory<Program>
         // A keyboard or a script fills the form in well under the spam guard's usual minimum.
         builder.UseSetting("Contact:MinimumFillSeconds", "0");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ThrowAfterTheSite>());
+    }
+
+    /// <summary>Appends, after the site's own pipeline, a step that throws at <see cref="FailingPath"/>.</summary>
+    private sealed class ThrowAfterTheSite : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Run(context => context.Request.Path == FailingPath
+                ? throw new InvalidOperationException("a page's bug, for the 500 page's tests")
+                : Task.CompletedTask);
+        };
     }
 
     protected override void Dispose(bool disposing)

@@ -12,7 +12,7 @@ public sealed class HtmlValidityTests(BrowserFixture browser)
         {
             using var http = browser.CreateHttpClient();
             var files = new List<string>();
-            foreach (var path in browser.SitemapPaths.Concat(["/no-such-page", "/error"]))
+            foreach (var path in browser.SitemapPaths.Concat(["/no-such-page", BrowserSite.FailingPath]))
             {
                 var name = path == "/" ? "home" : path.Trim('/').Replace('/', '_');
                 var file = Path.Combine(folder.FullName, name + ".html");

@@ -111,4 +111,15 @@ public sealed class LogCapture : ILogEventSink
     });
 
     public void Emit(LogEvent logEvent) => _events.Enqueue(logEvent);
+
+    /// <summary>
+    /// Waits for matching events. Log lines come a moment after what they report: the dispatcher writes the outbox
+    /// first and logs after, and a request's line is written once its response has gone.
+    /// </summary>
+    public async Task<IReadOnlyList<LogEvent>> WaitForLogAsync(Func<LogEvent, bool> match)
+    {
+        var found = await Eventually.Get(() => Task.FromResult<IReadOnlyList<LogEvent>>([.. Events.Where(match)]), events => events.Count > 0);
+        Assert.NotEmpty(found);
+        return found;
+    }
 }

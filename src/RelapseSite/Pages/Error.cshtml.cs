@@ -37,13 +37,13 @@ public sealed class ErrorModel : PageModel
     private void Describe(int? code)
     {
         // Re-executed for a status code: that status stands. After an exception, the handler has already chosen the
-        // status (413 for an oversized body, else 500). Reached directly, /error/404 still answers 404, never a 200.
+        // status (413 for an oversized body, else 500). Reached directly, as /error or /error/500, nothing failed: it
+        // is an address with no page of its own, so 404. Answering 500 would let anyone write error lines in the log.
         var exception = HttpContext.Features.Get<IExceptionHandlerPathFeature>() is not null;
         var reExecuted = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null;
         if (!exception && !reExecuted)
         {
-            var status = code ?? StatusCodes.Status500InternalServerError;
-            Response.StatusCode = status is >= 400 and <= 599 ? status : StatusCodes.Status404NotFound;
+            Response.StatusCode = StatusCodes.Status404NotFound;
         }
 
         Path = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath ?? "/error";

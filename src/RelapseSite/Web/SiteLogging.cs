@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -71,13 +72,20 @@ public static class SiteLogging
         {
             // The host's logger, not the static bootstrap one (preserveStaticLogger), so request events honour the configured levels and sinks.
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            // An error page re-executed for a failed request passes through here a second time. The first line
+            // already has the address asked for and its status; a second, naming /error/404, would count every
+            // miss twice and hide which link was broken. So the re-executed pass is logged at Verbose, below any
+            // level the site writes, like the health probes.
             options.GetLevel = (context, _, exception) =>
-                exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
-                : context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase) ? LogEventLevel.Verbose
+                IsErrorPagePass(context) || context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase) ? LogEventLevel.Verbose
+                : exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : LogEventLevel.Information;
         });
         return app;
     }
+
+    private static bool IsErrorPagePass(HttpContext context) =>
+        context.Features.Get<IStatusCodeReExecuteFeature>() is not null || context.Features.Get<IExceptionHandlerFeature>() is not null;
 
     /// <summary>
     /// Refuses to start on a "Serilog" setting that would otherwise fail without naming its key (a misspelt level), or

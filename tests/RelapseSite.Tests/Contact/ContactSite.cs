@@ -62,17 +62,6 @@ public static class ContactSite
     }
 
     public static string OutboxPath(this SiteFactory site) => Path.Combine(site.DataRoot, "outbox.db");
-
-    /// <summary>
-    /// Waits for a log event. The dispatcher writes the outbox first and logs after, so a test that has just seen a
-    /// state change may be a moment ahead of the log line.
-    /// </summary>
-    public static async Task<IReadOnlyList<Serilog.Events.LogEvent>> WaitForLogAsync(this LogCapture logs, Func<Serilog.Events.LogEvent, bool> match)
-    {
-        var found = await Eventually.Get(() => Task.FromResult<IReadOnlyList<Serilog.Events.LogEvent>>([.. logs.Events.Where(match)]), events => events.Count > 0);
-        Assert.NotEmpty(found);
-        return found;
-    }
 }
 
 /// <summary>A browser with cookies: opens the form, then posts it back with the antiforgery token and fill-time stamp.</summary>

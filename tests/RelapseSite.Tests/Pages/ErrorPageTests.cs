@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Serilog.Events;
 
 namespace RelapseSite.Tests.Pages;
 
@@ -22,6 +23,24 @@ public sealed class ErrorPageTests(SiteFactory site) : IClassFixture<SiteFactory
         Assert.Contains(CrisisNumbers.Center, html, StringComparison.Ordinal);
         Assert.Contains("href=\"/\"", html, StringComparison.Ordinal);
         Assert.Contains("<meta name=\"robots\" content=\"noindex\">", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("rel=\"canonical\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("og:url", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_404_is_logged_once_under_the_address_that_was_asked_for()
+    {
+        var path = $"/old-link-{Guid.NewGuid():N}";
+        var before = site.Logs.Events.Count;
+
+        await site.CreateVisitor().GetAsync(path);
+        await site.Logs.WaitForLogAsync(e => RequestPath(e) == path);
+
+        // The error page that answered it is not a second request in the log.
+        var line = Assert.Single(RequestLines(before));
+        Assert.Equal(path, RequestPath(line));
+        Assert.Equal("404", line.Properties["StatusCode"].ToString());
+        Assert.Equal(LogEventLevel.Information, line.Level);
     }
 
     [Theory]
@@ -60,12 +79,22 @@ public sealed class ErrorPageTests(SiteFactory site) : IClassFixture<SiteFactory
         Assert.Contains(CrisisNumbers.Center, html, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task The_error_page_reached_directly_never_answers_200()
+    [Theory]
+    [InlineData("/error")]
+    [InlineData("/error/404")]
+    [InlineData("/error/500")]
+    [InlineData("/Error/503")]
+    public async Task The_error_page_reached_directly_is_a_404_and_writes_no_error_to_the_log(string path)
     {
-        var response = await site.CreateVisitor().GetAsync("/error/404");
+        var response = await site.CreateVisitor().GetAsync(path);
+        var html = await response.Content.ReadAsStringAsync();
+        var logged = Assert.Single(await site.Logs.WaitForLogAsync(e => RequestPath(e) == path));
 
+        // Nothing failed, so nothing may say so: a 500 here would let anyone fill the log with errors.
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("We can&#x27;t find that page", html, StringComparison.Ordinal);
+        Assert.Contains(CrisisNumbers.Center, html, StringComparison.Ordinal);
+        Assert.Equal(LogEventLevel.Information, logged.Level);
     }
 
     [Fact]
@@ -73,6 +102,8 @@ public sealed class ErrorPageTests(SiteFactory site) : IClassFixture<SiteFactory
     {
         using var failing = site.WithWebHostBuilder(builder =>
             builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ThrowAfterTheSite>()));
+        _ = failing.Server;
+        var before = site.Logs.Events.Count;
 
         var response = await failing.CreateClient().GetAsync("/throw/for/test");
         var html = await response.Content.ReadAsStringAsync();
@@ -83,7 +114,22 @@ public sealed class ErrorPageTests(SiteFactory site) : IClassFixture<SiteFactory
         Assert.DoesNotContain("InvalidOperationException", html, StringComparison.Ordinal);
         Assert.DoesNotContain("secret detail", html, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"\bat [\w.<>]+\(", html);
+
+        // One error line for the failed request, under its own address; the error page's pass is not another.
+        await site.Logs.WaitForLogAsync(e => RequestPath(e) == "/throw/for/test");
+        var logged = Assert.Single(RequestLines(before));
+        Assert.Equal("/throw/for/test", RequestPath(logged));
+        Assert.Equal(LogEventLevel.Error, logged.Level);
     }
+
+    /// <summary>The request-log lines written since the log held <paramref name="count"/> events.</summary>
+    private List<LogEvent> RequestLines(int count) => [.. site.Logs.Events.Skip(count).Where(e => RequestPath(e) is not null)];
+
+    /// <summary>The address a request-log line is about, or null for any other event.</summary>
+    private static string? RequestPath(LogEvent e) =>
+        e.Properties.TryGetValue("RequestPath", out var value) && e.MessageTemplate.Text.StartsWith("HTTP ", StringComparison.Ordinal)
+            ? (value as ScalarValue)?.Value as string
+            : null;
 
     /// <summary>Appends, after the site's own pipeline, a step that throws: as if a page had a bug.</summary>
     private sealed class ThrowAfterTheSite : IStartupFilter

@@ -22,7 +22,7 @@ public sealed class SecurityHeadersTests(KestrelSiteFactory site) : IClassFixtur
             { "/contact", HttpStatusCode.OK },
             { "/no-such-page", HttpStatusCode.NotFound },
             { "/guide/no-such-section", HttpStatusCode.NotFound },
-            { "/error", HttpStatusCode.InternalServerError },
+            { "/error", HttpStatusCode.NotFound },
             { "/sitemap.xml", HttpStatusCode.OK },
             { "/robots.txt", HttpStatusCode.OK },
             { "/css/site.css", HttpStatusCode.OK },
