@@ -6,8 +6,8 @@ using Microsoft.Data.Sqlite;
 namespace RelapseSite.Contact;
 
 /// <summary>
-/// Receives the contact form. The checks run in this order: antiforgery (middleware), honeypot, fill time,
-/// validation, a repeat of a form already stored (same answer, nothing added), then the rate limit, which only a post
+/// Receives the contact form. The checks run in this order: antiforgery (middleware), honeypot, validation, fill
+/// time, a repeat of a form already stored (same answer, nothing added), then the rate limit, which only a post
 /// about to be stored uses up (<see cref="ContactRateLimiter"/>). An accepted inquiry is committed to the outbox before
 /// the answer, which is a 303 to the thanks page (post/redirect/get); the mail goes out later, from the dispatcher.
 /// </summary>
@@ -35,17 +35,19 @@ public sealed class ContactController(
             return SeeOther(InquiryReference.New());
         }
 
+        // Before the fill time: a form that must come back anyway comes back with what to fix, not only "check and
+        // send again", which would leave the person to find the errors on the next try.
+        var errors = form.Validate();
+        if (errors.Count > 0)
+        {
+            return Reshow(form, started, errors, FormNotice.None, StatusCodes.Status400BadRequest);
+        }
+
         if (!timer.IsHumanPace(started))
         {
             // Not dropped: autofill lets a person send in a second. They are asked to check and send again.
             logger.LogInformation("A contact form post came sooner than Contact:MinimumFillSeconds; the form was shown again");
             return Reshow(form, started, [], FormNotice.TooFast, StatusCodes.Status200OK);
-        }
-
-        var errors = form.Validate();
-        if (errors.Count > 0)
-        {
-            return Reshow(form, started, errors, FormNotice.None, StatusCodes.Status400BadRequest);
         }
 
         var repeatKey = form.RepeatKey(started);

@@ -234,6 +234,23 @@ public sealed partial class ContactFormTests : IDisposable
     }
 
     [Fact]
+    public async Task A_post_too_soon_with_mistakes_shows_what_to_fix_at_once()
+    {
+        using var site = ContactSite.Create().Set("Contact:MinimumFillSeconds", "2");
+        var fields = ContactVisitor.ValidFields();
+        fields["email"] = "not-an-address";
+
+        var response = await site.Visitor().SendAsync(fields);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("There is a problem", html, StringComparison.Ordinal);
+        Assert.Contains("Enter an email address in the correct format", html, StringComparison.Ordinal);
+        AssertValuesKept(html, fields);
+        Assert.Empty(OutboxFile.Rows(site.OutboxPath()));
+    }
+
+    [Fact]
     public async Task A_forged_fill_time_stamp_counts_as_too_fast()
     {
         using var site = ContactSite.Create().Set("Contact:MinimumFillSeconds", "2");
