@@ -30,7 +30,8 @@ public sealed class ContactController(
     {
         if (!string.IsNullOrEmpty(honeypot))
         {
-            // A bot sees the usual answer, so it learns nothing; nothing is stored or sent.
+            // A bot gets the usual redirect; nothing is stored or sent. The thanks page does not find the reference,
+            // so a person whose browser filled the hidden field is asked to call rather than told it arrived.
             logger.LogInformation("A contact form post filled the hidden honeypot field; treated as a bot, nothing was stored");
             return SeeOther(InquiryReference.New());
         }

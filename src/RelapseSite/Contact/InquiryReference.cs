@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 
@@ -21,7 +22,7 @@ public static partial class InquiryReference
         return new string(chars);
     }
 
-    public static bool IsValid(string? value) => value is not null && Pattern().IsMatch(value);
+    public static bool IsValid([NotNullWhen(true)] string? value) => value is not null && Pattern().IsMatch(value);
 
     [GeneratedRegex("^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")]
     private static partial Regex Pattern();

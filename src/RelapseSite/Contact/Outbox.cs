@@ -136,6 +136,17 @@ public sealed class Outbox : IDisposable
     }
 
     /// <summary>
+    /// True when an inquiry with this reference is held, in any state: the thanks page says "we have your message"
+    /// only then. Delivered inquiries keep their row, without their content, for <c>Outbox:RetentionDays</c>.
+    /// </summary>
+    public async Task<bool> HoldsAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var find = Command(connection, "SELECT 1 FROM inquiry WHERE id = $id", ("$id", id));
+        return await find.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    /// <summary>
     /// On start: whatever was waiting, or was being sent when the last process died, is due now. A re-send after a
     /// crash may duplicate a message the server had already taken; its stable Message-Id makes that recognisable.
     /// With <paramref name="onlyInterrupted"/>, only inquiries left in 'sending' go back (retries keep their schedule).

@@ -91,14 +91,24 @@ public sealed partial class ContactFormTests : IDisposable
         Assert.Contains("<meta name=\"robots\" content=\"noindex\">", html, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task The_thanks_page_shows_no_reference_it_did_not_make()
+    [Theory]
+    [InlineData("/contact/thanks?ref=%3Cscript%3E")]
+    [InlineData("/contact/thanks?ref=ABCD-EFGH")]
+    [InlineData("/contact/thanks?ref=")]
+    [InlineData("/contact/thanks")]
+    public async Task The_thanks_page_says_we_have_a_message_only_for_a_reference_the_outbox_holds(string url)
     {
-        var html = await _site.CreateVisitor().GetStringAsync("/contact/thanks?ref=%3Cscript%3E");
+        var response = await _site.CreateVisitor().GetAsync(url);
+        var html = await response.Content.ReadAsStringAsync();
 
+        // A link anyone can type, or a form that tripped the bot trap, must not tell a person their message arrived.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("we have your message", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<h1>We can&#x27;t find that message</h1>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("class=\"reference\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
-        Assert.Contains(CrisisNumbers.Center, html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/contact\"", html, StringComparison.Ordinal);
+        CrisisNumbers.AssertLinked(html);
     }
 
     public static TheoryData<string, string, string, string> InvalidForms() => new()
@@ -195,16 +205,20 @@ public sealed partial class ContactFormTests : IDisposable
     }
 
     [Fact]
-    public async Task A_bot_that_fills_the_honeypot_sees_the_usual_thanks_but_nothing_is_stored_or_sent()
+    public async Task A_post_that_fills_the_honeypot_is_redirected_as_usual_but_nothing_is_stored_and_its_thanks_page_asks_to_call()
     {
         var fields = ContactVisitor.ValidFields();
         fields["contact_reference_hp"] = "https://spam.example";
+        var visitor = _site.Visitor();
 
-        var response = await _site.Visitor().SendAsync(fields);
+        var response = await visitor.SendAsync(fields);
+        var thanks = await visitor.Client.GetStringAsync(response.Headers.Location);
         await Task.Delay(700);
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         ContactVisitor.ReferenceOf(response);
+        // A bot gets the usual redirect; a person whose browser filled the hidden field is not told it arrived.
+        Assert.Contains("We can&#x27;t find that message", thanks, StringComparison.Ordinal);
         Assert.Empty(OutboxFile.Rows(_site.OutboxPath()));
         Assert.False(Directory.Exists(Path.Combine(_site.DataRoot, "mail")) && Directory.EnumerateFiles(Path.Combine(_site.DataRoot, "mail")).Any());
         Assert.Contains(_site.Logs.Lines, line => line.Contains("honeypot", StringComparison.Ordinal));

@@ -1,16 +1,37 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Data.Sqlite;
 using RelapseSite.Contact;
 
 namespace RelapseSite.Pages.Contact;
 
-/// <summary>After a sent form: what happens next, the short reference, and the numbers to call now.</summary>
+/// <summary>
+/// After a sent form: what happens next, the short reference, and the numbers to call now. "We have your message" is
+/// said only for a reference the outbox holds. A link anyone can type must not reassure a person that a message
+/// arrived when none did, and a person whose browser filled the form's hidden bot trap is told to call instead.
+/// </summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class ThanksModel : PageModel
+public sealed class ThanksModel(Outbox outbox, ILogger<ThanksModel> logger) : PageModel
 {
-    /// <summary>The reference from the query string, when it looks like one; anything else is not shown back.</summary>
+    /// <summary>The reference from the query string, once the outbox confirmed it holds that inquiry.</summary>
     public string? Reference { get; private set; }
 
-    public void OnGet([FromQuery(Name = "ref")] string? reference) =>
-        Reference = InquiryReference.IsValid(reference) ? reference : null;
+    public async Task OnGetAsync([FromQuery(Name = "ref")] string? reference)
+    {
+        if (!InquiryReference.IsValid(reference))
+        {
+            return;
+        }
+
+        try
+        {
+            Reference = await outbox.HoldsAsync(reference, HttpContext.RequestAborted) ? reference : null;
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or CryptographicException or InvalidOperationException)
+        {
+            // Not known either way: the page asks the person to call, which is right whether it arrived or not.
+            logger.LogError("The thanks page could not look up a reference ({ErrorType}); it asked the visitor to call", ex.GetType().Name);
+        }
+    }
 }
