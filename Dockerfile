@@ -21,9 +21,14 @@ RUN dotnet publish src/RelapseSite/RelapseSite.csproj --configuration Release --
 # Run: the chiseled ASP.NET Core image has no shell, no package manager and a non-root user, "app" ($APP_UID).
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime
 WORKDIR /app
+# The two empty settings undo appsettings.json's local-run defaults, so a container started without its own refuses
+# to start and names the key: Site__BaseUrl (else every canonical link and the sitemap say localhost) and Mail__Host
+# (else inquiries sit as plain-text files in the volume, where nobody reads them).
 ENV ASPNETCORE_ENVIRONMENT=Production \
     ASPNETCORE_HTTP_PORTS=8080 \
-    DOTNET_NOLOGO=1
+    DOTNET_NOLOGO=1 \
+    Site__BaseUrl="" \
+    Mail__PickupDirectory=""
 # The app files stay owned by root: the app user can read them, not change them.
 COPY --from=build /out/app/ ./
 # Only App_Data (outbox, key ring, mail pickup) is the app user's. A named volume mounted here starts with this owner.

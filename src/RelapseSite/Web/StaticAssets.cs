@@ -19,6 +19,14 @@ public static class StaticAssets
 
     public static WebApplicationBuilder AddStaticAssets(this WebApplicationBuilder builder)
     {
+        // The framework reads any value but "false" as true, so "maybe" or an empty variable would quietly send every
+        // asset with no-cache. Only true or false is taken.
+        var reload = builder.Configuration[ReloadAtRuntime];
+        if (reload is not null && !bool.TryParse(reload, out _))
+        {
+            throw new InvalidOperationException($"{ReloadAtRuntime}: '{reload}' is not true or false.");
+        }
+
         if (builder.Environment.IsDevelopment())
         {
             return builder;
@@ -29,7 +37,7 @@ public static class StaticAssets
         // the framework otherwise swaps for no-cache whenever it runs from a build, to support editing wwwroot live.
         // A published app has no build manifest, so for it both lines change nothing.
         builder.WebHost.UseStaticWebAssets();
-        if (builder.Configuration[ReloadAtRuntime] is null)
+        if (reload is null)
         {
             builder.Configuration.AddInMemoryCollection([new(ReloadAtRuntime, "false")]);
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace RelapseSite.Tests.Web;
 
@@ -30,12 +31,37 @@ public sealed class OptionsValidationTests : IDisposable
     [InlineData("Serilog:MinimumLevel:Default", "Nonsense")]
     [InlineData("Serilog:MinimumLevel:Override:Microsoft.AspNetCore", "Loud")]
     [InlineData("Serilog:WriteTo:0:Name", "File")]
+    [InlineData("ReloadStaticAssetsAtRuntime", "maybe")]
+    [InlineData("ReloadStaticAssetsAtRuntime", "")]
     public async Task A_bad_value_stops_the_app_naming_the_key(string key, string value)
     {
         var (exitCode, error, _) = await Start(new() { [key.Replace(":", "__", StringComparison.Ordinal)] = value });
 
         Assert.Equal(1, exitCode);
         Assert.Contains(key, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_container_images_settings_refuse_to_start_until_the_base_url_and_a_mail_server_are_given()
+    {
+        // The Dockerfile's own ENV lines, as the image runs them: its empty values undo appsettings.json's local-run
+        // defaults, so a container cannot publish localhost links or keep inquiries as files nobody reads.
+        var image = DockerfileEnvironment();
+        var withMail = new Dictionary<string, string>(image)
+        {
+            ["Mail__Host"] = "smtp.relapse.example.org",
+            ["Mail__From"] = "Website <web@relapse.example.org>",
+            ["Mail__To"] = "intake@relapse.example.org",
+        };
+
+        var (noMailExit, noMailError, _) = await Start(new(image));
+        var (noUrlExit, noUrlError, _) = await Start(withMail);
+
+        Assert.Equal("", image["Site__BaseUrl"]);
+        Assert.Equal("", image["Mail__PickupDirectory"]);
+        Assert.Equal((1, 1), (noMailExit, noUrlExit));
+        Assert.Contains("Mail:Host", noMailError, StringComparison.Ordinal);
+        Assert.Contains("Site:BaseUrl", noUrlError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -122,6 +148,16 @@ public sealed class OptionsValidationTests : IDisposable
         var exitCode = await site.WaitForExitAsync(TimeSpan.FromSeconds(20));
         using var json = JsonDocument.Parse(last);
         return (exitCode, json.RootElement.GetProperty("@x").GetString()!, string.Join('\n', site.Lines) + string.Join('\n', site.StandardError));
+    }
+
+    /// <summary>The runtime stage's ENV settings in the Dockerfile, quotes removed.</summary>
+    private static Dictionary<string, string> DockerfileEnvironment()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(TestFolders.RepositoryRoot, "Dockerfile"));
+        var runtime = dockerfile[dockerfile.LastIndexOf("\nFROM ", StringComparison.Ordinal)..];
+        var block = Regex.Match(runtime, @"\nENV ((?:[^\n]*\\\n)*[^\n]*)").Groups[1].Value;
+        return Regex.Matches(block, @"(\w+)=(""[^""]*""|\S*)")
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim('"'), StringComparer.Ordinal);
     }
 
     private static IEnumerable<KeyValuePair<string, string>> Leaves(JsonElement element, string path) => element.ValueKind switch
