@@ -230,7 +230,7 @@ public sealed class OutboxDispatcher(
         else if (environment.IsProduction())
         {
             logger.LogWarning(
-                "Inquiries are written as .eml files to {PickupDirectory}, not emailed: make sure something reads that folder, or set Mail:Host",
+                "Inquiries are written as plain-text .eml files to {PickupDirectory}, not emailed, and stay there until someone deletes them: set Mail:Host, or make sure something reads and clears that folder",
                 mail.PickupDirectory);
         }
         else

@@ -58,6 +58,10 @@ public sealed class SiteOptions : IValidatableObject
 
     public string AbsoluteUrl(string path) => BaseUrl.TrimEnd('/') + path;
 
+    /// <summary>True for an address only this machine can reach (localhost, 127.0.0.1, ::1): right for a local run only.</summary>
+    public bool PointsAtThisMachine =>
+        Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Checks what attributes cannot: [Url] only looks at the first characters, so "http://" or "ftp://x" would pass.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -12,6 +12,20 @@ public sealed partial class SeoTests(SiteFactory site) : IClassFixture<SiteFacto
     private const string BaseUrl = "https://relapse.example.org";
     private static readonly XNamespace Sitemaps = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
+    [Theory]
+    [InlineData("http://localhost:5000", true)]
+    [InlineData("http://127.0.0.1:8080", true)]
+    [InlineData("https://relapse.example.org", false)]
+    public async Task A_server_whose_base_url_points_at_itself_warns_at_start_naming_the_key(string baseUrl, bool warns)
+    {
+        using var local = new SiteFactory().Set("Site:BaseUrl", baseUrl);
+
+        await local.CreateVisitor().GetAsync("/");
+
+        Assert.Equal(warns, local.Logs.Events.Any(e => e.Level == Serilog.Events.LogEventLevel.Warning
+            && e.RenderMessage().Contains("Site:BaseUrl", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task The_sitemap_lists_every_content_page_with_its_review_date()
     {
