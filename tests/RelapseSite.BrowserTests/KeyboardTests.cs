@@ -38,7 +38,7 @@ public sealed class KeyboardTests(BrowserFixture browser)
         await page.GotoAsync("/");
 
         var stops = new List<Focus>();
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 6; i++)
         {
             await page.Keyboard.PressAsync("Tab");
             stops.Add(await FocusOf(page) ?? throw new InvalidOperationException($"Tab {i + 1} focused nothing"));
@@ -46,7 +46,7 @@ public sealed class KeyboardTests(BrowserFixture browser)
 
         Assert.Equal("skip-link", stops[0].ClassName);
         Assert.Equal("#main", stops[0].Href);
-        Assert.Equal(["tel:911", "tel:988", "tel:+18006624357", "tel:+18554254846"], stops.Skip(1).Select(s => s.Href));
+        Assert.Equal(["tel:911", "tel:988", "sms:988", "tel:+18006624357", "tel:+18554254846"], stops.Skip(1).Select(s => s.Href));
     }
 
     [BrowserFact]
