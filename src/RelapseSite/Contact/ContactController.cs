@@ -6,7 +6,8 @@ using Microsoft.Data.Sqlite;
 namespace RelapseSite.Contact;
 
 /// <summary>
-/// Receives the contact form. The checks run in this order: antiforgery (middleware), honeypot, validation, fill
+/// Receives the contact form. The checks run in this order: antiforgery (middleware; a stale token on this site's
+/// own form comes here to be shown again), honeypot, validation, fill
 /// time, a repeat of a form already stored (same answer, nothing added), then the rate limit, which only a post
 /// about to be stored uses up (<see cref="ContactRateLimiter"/>). An accepted inquiry is committed to the outbox before
 /// the answer, which is a 303 to the thanks page (post/redirect/get); the mail goes out later, from the dispatcher.
@@ -28,6 +29,13 @@ public sealed class ContactController(
         [FromForm(Name = InquiryForm.HoneypotField)] string? honeypot,
         [FromForm(Name = InquiryForm.StartedField)] string? started)
     {
+        if (HttpContext.Items.ContainsKey(ContactSetup.StaleTokenItem))
+        {
+            // This site's own form with a token that no longer works (ContactSetup): nothing is stored, and the person
+            // gets their words back with a fresh token, instead of a page that loses them.
+            return Reshow(form, started, [], FormNotice.StaleToken, StatusCodes.Status400BadRequest);
+        }
+
         if (!string.IsNullOrEmpty(honeypot))
         {
             // A bot gets the usual redirect; nothing is stored or sent. The thanks page does not find the reference,

@@ -12,6 +12,12 @@ public enum FormNotice
 
     /// <summary>Over <c>Contact:PermitLimit</c>: nothing was stored; the visitor is asked to wait a minute or call.</summary>
     TooMany,
+
+    /// <summary>
+    /// This site's own form came back with an antiforgery token that no longer works: nothing was stored; the form
+    /// is shown again, with a fresh token, and the visitor is asked to send it again.
+    /// </summary>
+    StaleToken,
 }
 
 /// <summary>What the contact form shows: the values as typed, the problems found, and any notice above the form.</summary>
@@ -27,7 +33,7 @@ public sealed class ContactFormView
     public FormNotice Notice { get; init; }
 
     /// <summary>The page title starts with "Error: " when this is true.</summary>
-    public bool HasErrors => Errors.Count > 0 || Notice is FormNotice.NotSaved or FormNotice.TooMany;
+    public bool HasErrors => Errors.Count > 0 || Notice is FormNotice.NotSaved or FormNotice.TooMany or FormNotice.StaleToken;
 
     public static ContactFormView Blank(string started) => new() { Form = new InquiryForm(), Started = started };
 

@@ -58,11 +58,21 @@ public static class ContactSetup
         return app;
     }
 
+    /// <summary>Set on a post from this site's own form whose token no longer works: the controller shows the form again.</summary>
+    public const string StaleTokenItem = "RelapseSite.Contact.StaleToken";
+
     /// <summary>
     /// The antiforgery middleware only records its verdict. A missing or bad token is refused here with 400, before the
     /// controller and its rate limit: a forged post must not use up a permit, or any page on the web could make a
     /// visitor's own browser exhaust their limit. The verdict is then dropped, so the re-executed error page can still
     /// read the request.
+    /// <para>
+    /// One exception: the browser says the post came from this site's own page. Then it is not a forgery but a person
+    /// whose token went stale (a phone that dropped its cookies while the tab slept, a key ring that was replaced).
+    /// The controller shows the form again with what they wrote and a fresh token, stores nothing, and uses no permit.
+    /// Another site's page cannot send those headers, so it still only gets the 400 page, and never sees its own
+    /// values put back into this site's form.
+    /// </para>
     /// </summary>
     private static Func<HttpContext, RequestDelegate, Task> RefuseForgedPosts(ILogger logger) => (context, next) =>
     {
@@ -71,13 +81,37 @@ public static class ContactSetup
             return next(context);
         }
 
+        context.Features.Set<IAntiforgeryValidationFeature>(null);
+
         // A body Kestrel refused to read (too large) fails the token check too; it keeps its own status, 413.
         var status = verdict.Error?.InnerException is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
+        if (status == StatusCodes.Status400BadRequest && context.Request.Path == "/contact" && IsFromThisSite(context.Request))
+        {
+            logger.LogInformation("A post from this site's own contact form had a token that no longer works; the form was shown again");
+            context.Items[StaleTokenItem] = true;
+            return next(context);
+        }
+
         logger.LogInformation("A form post to {Path} had a missing or invalid antiforgery token; answered {StatusCode}", context.Request.Path.Value, status);
-        context.Features.Set<IAntiforgeryValidationFeature>(null);
         context.Response.StatusCode = status;
         return Task.CompletedTask;
     };
+
+    /// <summary>
+    /// What the browser says about where the post came from: Sec-Fetch-Site where it sends one (every current browser),
+    /// else an Origin equal to this site's own. A page on another site cannot set either.
+    /// </summary>
+    private static bool IsFromThisSite(HttpRequest request)
+    {
+        var fetchSite = request.Headers["Sec-Fetch-Site"];
+        if (fetchSite.Count > 0)
+        {
+            return fetchSite.Count == 1 && fetchSite[0] == "same-origin";
+        }
+
+        return request.Headers.Origin is [{ } origin]
+            && string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase);
+    }
 
     public static WebApplication MapContact(this WebApplication app)
     {

@@ -188,6 +188,63 @@ public sealed partial class ContactFormTests : IDisposable
         Assert.Empty(OutboxFile.Rows(_site.OutboxPath()));
     }
 
+    [Theory]
+    [InlineData("Sec-Fetch-Site", "same-origin")]
+    [InlineData("Origin", "https://localhost")]
+    public async Task A_stale_token_on_this_sites_own_form_brings_the_form_back_with_what_was_written(string header, string value)
+    {
+        // The phone dropped its cookies while the tab slept: the page's token no longer matches any cookie.
+        var (_, token, started) = await _site.Visitor().OpenFormAsync();
+        var visitor = _site.Visitor();
+        var fields = ContactVisitor.ValidFields();
+        fields["__RequestVerificationToken"] = token;
+        fields["started"] = started;
+
+        var response = await PostWithHeader(visitor, fields, header, value);
+        var html = await response.Content.ReadAsStringAsync();
+        var again = new Dictionary<string, string>(fields)
+        {
+            ["__RequestVerificationToken"] = ContactVisitor.HiddenValue(html, "__RequestVerificationToken"),
+        };
+        var storedBefore = OutboxFile.Rows(_site.OutboxPath()).Count;
+        var second = await visitor.PostAsync(again);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Please press send again", html, StringComparison.Ordinal);
+        Assert.Contains(CrisisNumbers.Center, html, StringComparison.Ordinal);
+        AssertValuesKept(html, ContactVisitor.ValidFields());
+        Assert.Equal(0, storedBefore);
+        Assert.Equal(HttpStatusCode.SeeOther, second.StatusCode);
+        Assert.Single(OutboxFile.Rows(_site.OutboxPath()));
+    }
+
+    [Theory]
+    [InlineData("Sec-Fetch-Site", "cross-site")]
+    [InlineData("Sec-Fetch-Site", "same-site")]
+    [InlineData("Origin", "https://evil.example")]
+    [InlineData("Origin", "null")]
+    public async Task A_bad_token_from_another_site_gets_the_400_page_and_never_sees_its_values_in_this_sites_form(string header, string value)
+    {
+        var fields = ContactVisitor.ValidFields();
+        fields["__RequestVerificationToken"] = "CfDJ8-not-a-token";
+
+        var response = await PostWithHeader(_site.Visitor(), fields, header, value);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain(fields["name"], html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<form", html, StringComparison.Ordinal);
+        Assert.Contains(CrisisNumbers.Center, html, StringComparison.Ordinal);
+        Assert.Empty(OutboxFile.Rows(_site.OutboxPath()));
+    }
+
+    private static Task<HttpResponseMessage> PostWithHeader(ContactVisitor visitor, Dictionary<string, string> fields, string header, string value)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/contact") { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.TryAddWithoutValidation(header, value);
+        return visitor.Client.SendAsync(request);
+    }
+
     [Fact]
     public async Task A_token_from_another_visitor_gets_400()
     {

@@ -46,7 +46,9 @@ public sealed class OptionsValidationTests : IDisposable
     {
         // The Dockerfile's own ENV lines, as the image runs them: its empty values undo appsettings.json's local-run
         // defaults, so a container cannot publish localhost links or keep inquiries as files nobody reads.
+        // Each run gives all but one of the two, so the refusal must name the one left out.
         var image = DockerfileEnvironment();
+        var withUrl = new Dictionary<string, string>(image) { ["Site__BaseUrl"] = "https://help.relapse.example.org" };
         var withMail = new Dictionary<string, string>(image)
         {
             ["Mail__Host"] = "smtp.relapse.example.org",
@@ -54,7 +56,7 @@ public sealed class OptionsValidationTests : IDisposable
             ["Mail__To"] = "intake@relapse.example.org",
         };
 
-        var (noMailExit, noMailError, _) = await Start(new(image));
+        var (noMailExit, noMailError, _) = await Start(withUrl);
         var (noUrlExit, noUrlError, _) = await Start(withMail);
 
         Assert.Equal("", image["Site__BaseUrl"]);
