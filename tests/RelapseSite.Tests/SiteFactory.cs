@@ -84,7 +84,7 @@ public class SiteFactory : WebApplicationFactory<Program>
         }
     }
 
-    private static void CopyDirectory(string from, string to)
+    internal static void CopyDirectory(string from, string to)
     {
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {

@@ -154,5 +154,50 @@ public sealed class ContentStoreTests : IDisposable
         Assert.Contains("Degraded", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_folder_swapped_in_by_rename_goes_live_and_so_do_later_edits_to_it()
+    {
+        var client = _site.CreateVisitor();
+        _ = await client.GetStringAsync("/");
+        var release = _site.ContentRoot + ".new";
+        SiteFactory.CopyDirectory(_site.ContentRoot, release);
+        File.AppendAllText(Path.Combine(release, "guide", "warning-signs.md"), "\nA sentence from the new release.\n");
+
+        // A rename-swap deploy: the watch on the old folder sees nothing, because nothing inside it changed.
+        Directory.Move(_site.ContentRoot, _site.ContentRoot + ".old");
+        Directory.Move(release, _site.ContentRoot);
+        var swapped = await Eventually.Get(() => client.GetStringAsync("/guide/warning-signs"), h => h.Contains("new release", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        File.AppendAllText(Path.Combine(_site.ContentRoot, "guide", "warning-signs.md"), "An edit after the swap.\n");
+        var edited = await Eventually.Get(() => client.GetStringAsync("/guide/warning-signs"), h => h.Contains("after the swap", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+
+        Assert.Contains("A sentence from the new release.", swapped, StringComparison.Ordinal);
+        Assert.Contains("An edit after the swap.", edited, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_deleted_content_folder_copied_back_goes_live_and_readiness_recovers()
+    {
+        var client = _site.CreateVisitor();
+        var store = _site.Services.GetRequiredService<ContentStore>();
+        _ = await client.GetStringAsync("/");
+        var backup = Path.Combine(_site.Root, "backup");
+        SiteFactory.CopyDirectory(_site.ContentRoot, backup);
+        File.AppendAllText(Path.Combine(backup, "guide", "warning-signs.md"), "\nA sentence from the backup.\n");
+
+        Directory.Delete(_site.ContentRoot, recursive: true);
+        await Eventually.Get(() => Task.FromResult(store.ReloadError), e => e is not null, TimeSpan.FromSeconds(5));
+        var degraded = await client.GetStringAsync("/healthz/ready");
+        var kept = await client.GetAsync("/guide/warning-signs");
+        SiteFactory.CopyDirectory(backup, _site.ContentRoot);
+        var restored = await Eventually.Get(() => client.GetStringAsync("/guide/warning-signs"), h => h.Contains("from the backup", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        await Eventually.Get(() => Task.FromResult(store.ReloadError), e => e is null, TimeSpan.FromSeconds(5));
+
+        Assert.Contains("Degraded", degraded, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.Contains("A sentence from the backup.", restored, StringComparison.Ordinal);
+        Assert.Null(store.ReloadError);
+        Assert.Contains("Healthy", await client.GetStringAsync("/healthz/ready"), StringComparison.Ordinal);
+    }
+
     public void Dispose() => _site.Dispose();
 }
