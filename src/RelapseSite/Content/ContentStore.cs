@@ -1,6 +1,4 @@
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 
 namespace RelapseSite.Content;
 
@@ -14,13 +12,7 @@ public sealed class ContentStore : IDisposable
     private readonly ILogger<ContentStore> _logger;
     private readonly TimeSpan _delay;
     private readonly Lock _reloadLock = new();
-    private readonly Lock _watchLock = new();
-    private PhysicalFileProvider? _provider;
-    private IDisposable? _watch;
-    private FileSystemWatcher? _parentWatch;
-    private Timer? _debounce;
-    private int _folderReplaced;
-    private bool _disposed;
+    private ContentFolderWatcher? _watcher;
     private volatile ContentSnapshot _current = ContentSnapshot.Empty;
 
     public ContentStore(IOptions<ContentOptions> options, IHostEnvironment environment, ContentLoader loader, ILogger<ContentStore> logger)
@@ -54,9 +46,7 @@ public sealed class ContentStore : IDisposable
         }
 
         Reload();
-        _debounce = new Timer(_ => OnQuiet());
-        WatchParent();
-        WatchFolder();
+        _watcher = new ContentFolderWatcher(Root, _delay, Reload, _logger);
     }
 
     public void Reload()
@@ -106,143 +96,7 @@ public sealed class ContentStore : IDisposable
         Changed?.Invoke(_current);
     }
 
-    public void Dispose()
-    {
-        lock (_watchLock)
-        {
-            _disposed = true;
-        }
-
-        _parentWatch?.Dispose();
-        _watch?.Dispose();
-        _debounce?.Dispose();
-        _provider?.Dispose();
-    }
-
-    private void OnQuiet()
-    {
-        // Watch the new folder before reading it, so an edit made while it is read starts one more reload.
-        if (Interlocked.Exchange(ref _folderReplaced, 0) == 1)
-        {
-            try
-            {
-                WatchFolder();
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // Gone again before it could be watched (the parent watch will report its return), or out of watches.
-                // This runs on a timer thread, where a throw would end the process.
-                _logger.LogWarning("Content:Root: could not watch the content folder '{Root}' again ({Reason})", Root, ex.Message);
-            }
-        }
-
-        Reload();
-    }
-
-    private void ScheduleReload()
-    {
-        try
-        {
-            _debounce?.Change(_delay, Timeout.InfiniteTimeSpan);
-        }
-        catch (ObjectDisposedException)
-        {
-            // A last file event raced Dispose: there is nothing left to reload.
-        }
-    }
-
-    /// <summary>Watches the files in the folder now at <see cref="Root"/>, in place of any earlier folder watch.</summary>
-    private void WatchFolder()
-    {
-        PhysicalFileProvider? provider = null;
-        IDisposable? watch = null;
-        // A deleted folder has nothing to watch; the parent watch reports its return.
-        if (Directory.Exists(Root))
-        {
-            provider = new PhysicalFileProvider(Root);
-            try
-            {
-                // Not only "*.md": a page saved as "x.markdown" or "x.md.txt" must be reported the moment it is saved,
-                // while the editor is still looking, not at some later reload. Editors' swap and backup files stay
-                // unwatched, or every few keystrokes would reload the folder.
-                var patterns = ContentChecks.MisnamedEndings.Select(ending => "**/*" + ending).ToArray();
-                watch = ChangeToken.OnChange(() => new CompositeChangeToken([.. patterns.Select(provider.Watch)]), ScheduleReload);
-            }
-            catch
-            {
-                provider.Dispose();
-                throw;
-            }
-        }
-
-        (PhysicalFileProvider? Provider, IDisposable? Watch) old;
-        lock (_watchLock)
-        {
-            if (_disposed)
-            {
-                old = (provider, watch);
-            }
-            else
-            {
-                old = (_provider, _watch);
-                (_provider, _watch) = (provider, watch);
-            }
-        }
-
-        // Outside the lock: disposing a watch waits for a change callback that may be running on another thread.
-        old.Watch?.Dispose();
-        old.Provider?.Dispose();
-    }
-
-    /// <summary>
-    /// On Linux a folder watch follows the folder itself, not its path. A deploy that renames a new folder into place
-    /// (<c>mv content.new content</c>), or a folder deleted and copied back, would leave it watching the old or deleted
-    /// folder for good. So the parent is watched for the folder's own name coming, going or being renamed, and the
-    /// folder watch is then made again on whatever is at <see cref="Root"/>. This also covers <see cref="Root"/>
-    /// itself being a symlink swapped with <c>ln -sfn</c>. It does not cover a link or rename higher up the path (say
-    /// <c>/srv/site/current -> releases/v2</c> with the content under it): that needs a restart.
-    /// </summary>
-    private void WatchParent()
-    {
-        var root = Path.TrimEndingDirectorySeparator(Root);
-        var parent = Path.GetDirectoryName(root);
-        if (parent is null)
-        {
-            // A filesystem root cannot be renamed or deleted.
-            return;
-        }
-
-        FileSystemWatcher? watcher = null;
-        try
-        {
-            // FileName too: a symlink is not a directory to the watcher, and it is one a deploy may swap.
-            watcher = new FileSystemWatcher(parent, Path.GetFileName(root))
-            {
-                NotifyFilter = NotifyFilters.DirectoryName | NotifyFilters.FileName,
-            };
-            watcher.Created += (_, _) => FolderReplaced();
-            watcher.Deleted += (_, _) => FolderReplaced();
-            watcher.Renamed += (_, _) => FolderReplaced();
-            // Lost events (a full buffer) may have hidden a swap; watching again is cheap and harmless.
-            watcher.Error += (_, _) => FolderReplaced();
-            watcher.EnableRaisingEvents = true;
-            _parentWatch = watcher;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            watcher?.Dispose();
-            // Edits inside the folder still go live; only a replaced folder needs a restart. Not worth stopping the site.
-            _logger.LogWarning(
-                "Content:Root: cannot watch the parent of '{Root}' ({Reason}); a content folder that is replaced or restored will only be served after a restart",
-                Root, ex.Message);
-        }
-    }
-
-    private void FolderReplaced()
-    {
-        Interlocked.Exchange(ref _folderReplaced, 1);
-        ScheduleReload();
-    }
+    public void Dispose() => _watcher?.Dispose();
 }
 
 /// <summary>Loads content before the server takes its first request.</summary>
