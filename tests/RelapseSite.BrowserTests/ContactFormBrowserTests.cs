@@ -153,13 +153,40 @@ public sealed class ContactFormBrowserTests(BrowserFixture browser)
         }
     }
 
+    [BrowserFact]
+    public async Task When_the_browser_lost_its_cookies_the_form_comes_back_with_what_was_written_and_the_next_press_sends_it()
+    {
+        // A phone that dropped its cookies while the tab slept: the page's token no longer matches anything.
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/contact");
+        var mailBefore = MailCount();
+        await Fill(page);
+        await context.ClearCookiesAsync();
+
+        var first = await page.RunAndWaitForResponseAsync(() => Submit(page).ClickAsync(), r => r.Request.Method == "POST");
+        await page.WaitForLoadStateAsync();
+        var kept = await Message(page).InputValueAsync();
+        var notice = await page.GetByText("Please press send again").IsVisibleAsync();
+        var mailAfterFirst = MailCount();
+        await Submit(page).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/contact/thanks"), new() { WaitUntil = WaitUntilState.Commit });
+
+        Assert.Equal(400, first.Status);
+        Assert.True(notice, "no 'Please press send again' notice");
+        Assert.Equal("I used again last week and I want to talk about coming back.", kept);
+        Assert.Equal(mailBefore, mailAfterFirst);
+        Assert.EndsWith("/contact/thanks", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+        Assert.True(await MailArrives(mailBefore), $"no mail in {browser.Site.MailFolder}");
+    }
+
     /// <summary>Fills every required field the way a visitor reads them: by label, role and group.</summary>
     private static async Task Fill(IPage page)
     {
         await page.GetByRole(AriaRole.Textbox, new() { NameRegex = new Regex("name", RegexOptions.IgnoreCase) }).First.FillAsync("Sam Rivera");
         await page.GetByRole(AriaRole.Textbox, new() { NameRegex = new Regex("e-?mail", RegexOptions.IgnoreCase) }).FillAsync("sam@example.org");
         await page.GetByRole(AriaRole.Textbox, new() { NameRegex = new Regex("phone", RegexOptions.IgnoreCase) }).FillAsync("954-555-0100");
-        await page.GetByRole(AriaRole.Textbox, new() { NameRegex = new Regex("message|help you|tell us", RegexOptions.IgnoreCase) }).Last.FillAsync("I used again last week and I want to talk about coming back.");
+        await Message(page).FillAsync("I used again last week and I want to talk about coming back.");
 
         // Radio groups (how to reach you, OK to leave a message, who needs help): the first choice of each.
         foreach (var group in await page.GetByRole(AriaRole.Group).AllAsync())
@@ -181,6 +208,9 @@ public sealed class ContactFormBrowserTests(BrowserFixture browser)
         var at = text.IndexOf("There is a problem", StringComparison.Ordinal);
         return text[Math.Max(0, at)..][..Math.Min(600, text.Length - Math.Max(0, at))];
     }
+
+    private static ILocator Message(IPage page) =>
+        page.GetByRole(AriaRole.Textbox, new() { NameRegex = new Regex("message|help you|tell us", RegexOptions.IgnoreCase) }).Last;
 
     private static ILocator Submit(IPage page) =>
         page.Locator("form[method='post' i]").GetByRole(AriaRole.Button, new() { NameRegex = new Regex("send|submit", RegexOptions.IgnoreCase) });
