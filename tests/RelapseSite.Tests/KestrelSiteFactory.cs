@@ -23,6 +23,6 @@ public sealed class KestrelSiteFactory : SiteFactory
     }
 
     /// <summary>A plain HttpClient talking real HTTP to the site, not following redirects.</summary>
-    public HttpClient CreateHttpVisitor() =>
-        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = _address.Value };
+    public HttpClient CreateHttpVisitor(bool cookies = false) =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = cookies }) { BaseAddress = _address.Value };
 }

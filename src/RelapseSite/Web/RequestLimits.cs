@@ -8,7 +8,12 @@ namespace RelapseSite.Web;
 /// </summary>
 public static class RequestLimits
 {
-    public const long MaxBodyBytes = 64 * 1024;
+    /// <summary>
+    /// Room for a message far over the form's 2,000 characters, so its writer gets the form back with their words and
+    /// "it has 20,000 characters" rather than a 413 page that keeps nothing. Form encoding makes a character of Arabic
+    /// or Hebrew 6 bytes, and an emoji 12: 256 KB holds about 40,000 such characters.
+    /// </summary>
+    public const long MaxBodyBytes = 256 * 1024;
 
     public static WebApplicationBuilder AddSiteRequestLimits(this WebApplicationBuilder builder)
     {
