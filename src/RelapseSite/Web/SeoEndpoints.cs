@@ -12,12 +12,21 @@ public static class SeoEndpoints
 {
     private static readonly XNamespace Sitemaps = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
+    // Crawlers fetch these again and again; an hour old is fresh enough for both, and a content edit is still seen the same day.
+    private const string CacheForAnHour = "public, max-age=3600";
+
     public static WebApplication MapSeo(this WebApplication app)
     {
-        app.MapGet("/sitemap.xml", (ContentStore store, SiteOptions site) =>
-            Results.Text(Sitemap(store.Current, site), "application/xml; charset=utf-8"));
-        app.MapGet("/robots.txt", (SiteOptions site) =>
-            Results.Text(Robots(site), "text/plain; charset=utf-8"));
+        app.MapGet("/sitemap.xml", (HttpResponse response, ContentStore store, SiteOptions site) =>
+        {
+            response.Headers.CacheControl = CacheForAnHour;
+            return Results.Text(Sitemap(store.Current, site), "application/xml; charset=utf-8");
+        });
+        app.MapGet("/robots.txt", (HttpResponse response, SiteOptions site) =>
+        {
+            response.Headers.CacheControl = CacheForAnHour;
+            return Results.Text(Robots(site), "text/plain; charset=utf-8");
+        });
         return app;
     }
 

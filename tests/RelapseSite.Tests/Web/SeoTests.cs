@@ -26,6 +26,18 @@ public sealed partial class SeoTests(SiteFactory site) : IClassFixture<SiteFacto
             && e.RenderMessage().Contains("Site:BaseUrl", StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData("/sitemap.xml")]
+    [InlineData("/robots.txt")]
+    public async Task Crawler_files_may_be_cached_for_an_hour(string path)
+    {
+        var response = await site.CreateVisitor().GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.CacheControl?.Public, $"Cache-Control was '{response.Headers.CacheControl}'");
+        Assert.Equal(TimeSpan.FromHours(1), response.Headers.CacheControl?.MaxAge);
+    }
+
     [Fact]
     public async Task The_sitemap_lists_every_content_page_with_its_review_date()
     {
