@@ -50,11 +50,12 @@ public static class SiteSetup
     {
         // A warning, not a refusal: the README's own `dotnet run` is Production on localhost. The container image
         // clears the setting, so there it is a refusal naming the key.
-        if (!app.Environment.IsDevelopment() && app.Services.GetRequiredService<SiteOptions>().PointsAtThisMachine)
+        var site = app.Services.GetRequiredService<SiteOptions>();
+        if (!app.Environment.IsDevelopment() && site.PointsAtThisMachine)
         {
             app.Logger.LogWarning(
                 "Site:BaseUrl is {BaseUrl}: canonical links and the sitemap point at this machine; set Site__BaseUrl to the public address",
-                app.Services.GetRequiredService<SiteOptions>().BaseUrl);
+                site.BaseUrl);
         }
 
         // The real client address and scheme behind a trusted proxy, before anything reads them
