@@ -62,6 +62,50 @@ public sealed class ContactSettingsTests : IDisposable
     }
 
     [Fact]
+    public async Task The_shipped_placeholder_addresses_stop_the_site_when_it_sends_by_smtp()
+    {
+        var failure = await StartFailureAsync(new() { ["Mail:Host"] = "127.0.0.1", ["Mail:Security"] = "None" });
+
+        Assert.Contains("Mail:From: website@pompanobeachrecovery.example is a placeholder (.example addresses never receive mail); set Mail__From to",
+            failure, StringComparison.Ordinal);
+        Assert.Contains("Mail:To: intake@pompanobeachrecovery.example is a placeholder (.example addresses never receive mail); "
+            + "set Mail__To to the intake team's real address.", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("intake@clinic.test", ".test")]
+    [InlineData("intake@clinic.invalid", ".invalid")]
+    [InlineData("intake@localhost", ".localhost")]
+    [InlineData("nurse@relapse.example.org, Intake <intake@clinic.EXAMPLE.>", ".example")]
+    public async Task An_intake_address_at_a_reserved_domain_stops_the_site_when_it_sends_by_smtp(string to, string domain)
+    {
+        var failure = await StartFailureAsync(new()
+        {
+            ["Mail:Host"] = "127.0.0.1",
+            ["Mail:Security"] = "None",
+            ["Mail:From"] = ContactSite.From,
+            ["Mail:To"] = to,
+        });
+
+        Assert.NotNull(failure);
+        Assert.Contains($"is a placeholder ({domain} addresses never receive mail); set Mail__To", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("Mail:From", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Real_addresses_under_example_org_are_not_placeholders()
+    {
+        // .org is a real top-level domain: only the last label decides, so the tests' own addresses still start.
+        Assert.Null(await StartFailureAsync(new()
+        {
+            ["Mail:Host"] = "127.0.0.1",
+            ["Mail:Security"] = "None",
+            ["Mail:From"] = ContactSite.From,
+            ["Mail:To"] = $"{ContactSite.IntakeA},{ContactSite.IntakeB}",
+        }));
+    }
+
+    [Fact]
     public async Task Production_refuses_to_start_unless_a_mail_host_or_pickup_directory_is_set()
     {
         await using var smtp = SmtpTestServer.Reserve();
