@@ -86,6 +86,13 @@ public sealed class MailOptionsValidator : IValidateOptions<MailOptions>
                 + "will not guess where inquiries should go, because mail that nobody reads is a lost inquiry.");
         }
 
+        // MailKit takes a bare host name and fails every send with a UriFormatException on anything else, long after start.
+        if (options.UsesSmtp && Uri.CheckHostName(options.Host) == UriHostNameType.Unknown)
+        {
+            failures.Add($"Mail:Host \"{options.Host}\" must be a host name or IP address only, such as smtp.example.org: "
+                + "the port goes in Mail:Port, and Mail:Security decides how the connection is secured (no smtp:// prefix).");
+        }
+
         var securityKnown = Enum.GetNames<MailSecurity>().Contains(options.Security, StringComparer.OrdinalIgnoreCase);
         if (!securityKnown)
         {

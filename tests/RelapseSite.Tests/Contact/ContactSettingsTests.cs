@@ -105,6 +105,38 @@ public sealed class ContactSettingsTests : IDisposable
         }));
     }
 
+    [Theory]
+    [InlineData("smtp.example.org:587")]
+    [InlineData("smtp://mail.example.org")]
+    [InlineData("bad host")]
+    [InlineData(" smtp.example.org")]
+    public async Task A_mail_host_that_is_not_a_bare_host_name_stops_the_site_with_a_hint_about_the_port(string host)
+    {
+        var failure = await StartFailureAsync(new()
+        {
+            ["Mail:Host"] = host,
+            ["Mail:From"] = ContactSite.From,
+            ["Mail:To"] = ContactSite.IntakeA,
+        });
+
+        Assert.Contains($"Mail:Host \"{host}\" must be a host name or IP address only", failure, StringComparison.Ordinal);
+        Assert.Contains("the port goes in Mail:Port", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("smtp.example.org")]
+    [InlineData("10.0.0.25")]
+    [InlineData("::1")]
+    public async Task A_host_name_or_IP_address_is_a_mail_host(string host)
+    {
+        Assert.Null(await StartFailureAsync(new()
+        {
+            ["Mail:Host"] = host,
+            ["Mail:From"] = ContactSite.From,
+            ["Mail:To"] = ContactSite.IntakeA,
+        }));
+    }
+
     [Fact]
     public async Task Production_refuses_to_start_unless_a_mail_host_or_pickup_directory_is_set()
     {
