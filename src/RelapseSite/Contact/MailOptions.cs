@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using RelapseSite.Web;
 
 namespace RelapseSite.Contact;
 
@@ -91,6 +92,13 @@ public sealed class MailOptionsValidator : IValidateOptions<MailOptions>
         {
             failures.Add($"Mail:Host \"{options.Host}\" must be a host name or IP address only, such as smtp.example.org: "
                 + "the port goes in Mail:Port, and Mail:Security decides how the connection is secured (no smtp:// prefix).");
+        }
+
+        // Checked now, not at the first send: a pickup folder that cannot be written fails every inquiry while readiness stays Healthy.
+        if (!options.UsesSmtp && !string.IsNullOrWhiteSpace(options.PickupDirectory) && AppPaths.CannotWriteIn(options.PickupDirectory) is { } problem)
+        {
+            failures.Add($"Mail:PickupDirectory: .eml files cannot be written to '{options.PickupDirectory}' ({problem}); "
+                + "set Mail__PickupDirectory to a folder the site can write, or Mail__Host to send by SMTP.");
         }
 
         var securityKnown = Enum.GetNames<MailSecurity>().Contains(options.Security, StringComparer.OrdinalIgnoreCase);

@@ -137,6 +137,66 @@ public sealed class ContactSettingsTests : IDisposable
         }));
     }
 
+    [Theory]
+    [InlineData("a-file")]
+    [InlineData("a-file/mail")]
+    public async Task A_pickup_directory_that_is_a_file_or_lies_inside_one_stops_the_site_naming_the_key_and_the_path(string pickup)
+    {
+        await File.WriteAllTextAsync(Path.Combine(_data, "a-file"), "");
+        var path = Path.Combine(_data, pickup);
+
+        var failure = await StartFailureAsync(new() { ["Mail:PickupDirectory"] = path });
+
+        Assert.Contains($"Mail:PickupDirectory: .eml files cannot be written to '{path}' ('{Path.Combine(_data, "a-file")}' is a file, not a folder)",
+            failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_relative_pickup_directory_is_checked_and_named_where_it_resolves_from_the_app_folder()
+    {
+        // appsettings.json is a file in the app's folder, so as a pickup directory it cannot work.
+        var failure = await StartFailureAsync(new() { ["Mail:PickupDirectory"] = "appsettings.json" });
+
+        var resolved = Path.Combine(TestFolders.RepositoryRoot, "src", "RelapseSite", "appsettings.json");
+        Assert.Contains($"Mail:PickupDirectory: .eml files cannot be written to '{resolved}'", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pickup_directory_nobody_can_write_stops_the_site_even_for_root()
+    {
+        // Permissions would not stop root, which runs CI; sysfs refuses new files to everyone.
+        Assert.True(OperatingSystem.IsLinux(), "this test needs /sys");
+
+        var failure = await StartFailureAsync(new() { ["Mail:PickupDirectory"] = "/sys/relapsesite-mail" });
+
+        Assert.Contains("Mail:PickupDirectory: .eml files cannot be written to '/sys/relapsesite-mail'", failure, StringComparison.Ordinal);
+        Assert.False(Directory.Exists("/sys/relapsesite-mail"));
+    }
+
+    [Fact]
+    public async Task A_missing_pickup_directory_is_fine_and_is_not_created_until_mail_is_written()
+    {
+        var path = Path.Combine(_data, "not-yet", "mail");
+
+        Assert.Null(await StartFailureAsync(new() { ["Mail:PickupDirectory"] = path }));
+        Assert.False(Directory.Exists(Path.Combine(_data, "not-yet")));
+        Assert.Empty(Directory.GetFiles(_data, ".write-test-*"));
+    }
+
+    [Fact]
+    public async Task The_pickup_directory_is_not_checked_when_mail_goes_by_smtp()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_data, "a-file"), "");
+
+        Assert.Null(await StartFailureAsync(new()
+        {
+            ["Mail:Host"] = "127.0.0.1",
+            ["Mail:From"] = ContactSite.From,
+            ["Mail:To"] = ContactSite.IntakeA,
+            ["Mail:PickupDirectory"] = Path.Combine(_data, "a-file"),
+        }));
+    }
+
     [Fact]
     public async Task Production_refuses_to_start_unless_a_mail_host_or_pickup_directory_is_set()
     {
