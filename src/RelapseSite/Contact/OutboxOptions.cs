@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using RelapseSite.Web;
 
 namespace RelapseSite.Contact;
 
@@ -50,5 +52,32 @@ public sealed class OutboxOptions : IValidatableObject
         {
             yield return new ValidationResult("Outbox:DeadAfterHours must not be longer than Outbox:RetentionDays.", [nameof(DeadAfterHours)]);
         }
+    }
+}
+
+/// <summary>
+/// Fails start-up, naming the key and the path, when the outbox file could not be created or written. Otherwise the
+/// site starts, every inquiry gets the "not sent" page, and no log line says which setting is wrong.
+/// </summary>
+public sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OutboxOptions options)
+    {
+        // The path is already resolved (ContactSetup). Opening SQLite here would create the outbox, and a command run
+        // with the wrong setting must not; SQLite needs to create files beside it (the WAL), so a test file there is enough.
+        if (Directory.Exists(options.Path))
+        {
+            return ValidateOptionsResult.Fail($"Outbox:Path: '{options.Path}' is a folder; set Outbox__Path to the outbox file, "
+                + $"such as '{Path.Combine(options.Path, "outbox.db")}'.");
+        }
+
+        var folder = Path.GetDirectoryName(options.Path);
+        if (folder is not null && AppPaths.CannotWriteIn(folder) is { } problem)
+        {
+            return ValidateOptionsResult.Fail($"Outbox:Path: the outbox '{options.Path}' cannot be created or written ({problem}); "
+                + "set Outbox__Path to a file in a folder the site can write.");
+        }
+
+        return ValidateOptionsResult.Success;
     }
 }

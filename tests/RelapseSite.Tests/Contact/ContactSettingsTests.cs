@@ -198,6 +198,47 @@ public sealed class ContactSettingsTests : IDisposable
     }
 
     [Fact]
+    public async Task An_outbox_path_that_is_a_folder_stops_the_site_naming_the_key_and_the_path()
+    {
+        var failure = await StartFailureAsync(new() { ["Outbox:Path"] = _data });
+
+        Assert.Contains($"Outbox:Path: '{_data}' is a folder; set Outbox__Path to the outbox file", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_outbox_inside_a_file_stops_the_site_naming_the_key_and_the_path()
+    {
+        // A file where the folder should be: permissions would not stop root, which runs CI.
+        var blocker = Path.Combine(_data, "not-a-folder");
+        await File.WriteAllTextAsync(blocker, "");
+        var path = Path.Combine(blocker, "outbox.db");
+
+        var failure = await StartFailureAsync(new() { ["Outbox:Path"] = path });
+
+        Assert.Contains($"Outbox:Path: the outbox '{path}' cannot be created or written ('{blocker}' is a file, not a folder)", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_outbox_in_a_folder_nobody_can_write_stops_the_site_even_for_root()
+    {
+        // sysfs refuses new files to everyone, root included.
+        Assert.True(OperatingSystem.IsLinux(), "this test needs /sys");
+
+        var failure = await StartFailureAsync(new() { ["Outbox:Path"] = "/sys/outbox.db" });
+
+        Assert.Contains("Outbox:Path: the outbox '/sys/outbox.db' cannot be created or written", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_relative_outbox_path_is_checked_and_named_where_it_resolves_from_the_app_folder()
+    {
+        var failure = await StartFailureAsync(new() { ["Outbox:Path"] = "appsettings.json/outbox.db" });
+
+        var resolved = Path.Combine(TestFolders.RepositoryRoot, "src", "RelapseSite", "appsettings.json", "outbox.db");
+        Assert.Contains($"Outbox:Path: the outbox '{resolved}' cannot be created or written", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Production_refuses_to_start_unless_a_mail_host_or_pickup_directory_is_set()
     {
         await using var smtp = SmtpTestServer.Reserve();
