@@ -31,15 +31,31 @@ public sealed class OutboxOptions : IValidatableObject
     [Range(0.01, 3600, ErrorMessage = "Outbox:PollSeconds must be between 0.01 and 3600.")]
     public double PollSeconds { get; set; } = 60;
 
-    public TimeSpan RetryBase => TimeSpan.FromSeconds(RetryBaseSeconds);
+    // Options validation reads every public property, these too, before it reports a bad number: they must not throw on
+    // a value it is about to refuse (NaN, infinity, more than a TimeSpan holds), or the operator gets a stack trace
+    // instead of the key. Such a value reads as zero here, and [Range] refuses it: infinities are out of range, and
+    // NaN sorts below every number, so it is too.
+    public TimeSpan RetryBase => Duration(RetryBaseSeconds, TimeSpan.FromSeconds);
 
-    public TimeSpan RetryMax => TimeSpan.FromSeconds(RetryMaxSeconds);
+    public TimeSpan RetryMax => Duration(RetryMaxSeconds, TimeSpan.FromSeconds);
 
-    public TimeSpan DeadAfter => TimeSpan.FromHours(DeadAfterHours);
+    public TimeSpan DeadAfter => Duration(DeadAfterHours, TimeSpan.FromHours);
 
-    public TimeSpan Retention => TimeSpan.FromDays(RetentionDays);
+    public TimeSpan Retention => Duration(RetentionDays, TimeSpan.FromDays);
 
-    public TimeSpan Poll => TimeSpan.FromSeconds(PollSeconds);
+    public TimeSpan Poll => Duration(PollSeconds, TimeSpan.FromSeconds);
+
+    private static TimeSpan Duration(double value, Func<double, TimeSpan> from)
+    {
+        try
+        {
+            return from(value);
+        }
+        catch (Exception ex) when (ex is ArgumentException or OverflowException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -40,6 +40,32 @@ public sealed class ContactSettingsTests : IDisposable
         Assert.True(failure.Contains(named, StringComparison.Ordinal), failure);
     }
 
+    public static TheoryData<string, string> NumbersNoDurationHolds()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var key in new[] { "Outbox:RetryBaseSeconds", "Outbox:RetryMaxSeconds", "Outbox:DeadAfterHours", "Outbox:PollSeconds" })
+        {
+            foreach (var value in new[] { "NaN", "Infinity", "-Infinity", "1e400", "1e300" })
+            {
+                data.Add(key, value);
+            }
+        }
+
+        data.Add("Outbox:RetentionDays", "2000000000");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(NumbersNoDurationHolds))]
+    public async Task A_number_that_is_not_finite_or_too_large_for_a_duration_is_refused_by_its_key_not_with_a_stack_trace(string key, string value)
+    {
+        var failure = await StartFailureAsync(new() { [key] = value });
+
+        Assert.NotNull(failure);
+        Assert.Contains($"{key} must be between", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("TargetInvocationException", failure, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_site_starts_with_the_shipped_settings_in_production()
     {
