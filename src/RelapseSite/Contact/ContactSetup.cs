@@ -18,6 +18,7 @@ public static class ContactSetup
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section)
             .PostConfigure(o => o.Path = AppPaths.Resolve(environment.ContentRootPath, o.Path, "App_Data/outbox.db"))
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>();
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section)
             .PostConfigure(o =>
             {

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using RelapseSite.Web;
 
 namespace RelapseSite.Contact;
 
@@ -86,6 +87,20 @@ public sealed class MailOptionsValidator : IValidateOptions<MailOptions>
                 + "will not guess where inquiries should go, because mail that nobody reads is a lost inquiry.");
         }
 
+        // MailKit takes a bare host name and fails every send with a UriFormatException on anything else, long after start.
+        if (options.UsesSmtp && Uri.CheckHostName(options.Host) == UriHostNameType.Unknown)
+        {
+            failures.Add($"Mail:Host \"{options.Host}\" must be a host name or IP address only, such as smtp.example.org: "
+                + "the port goes in Mail:Port, and Mail:Security decides how the connection is secured (no smtp:// prefix).");
+        }
+
+        // Checked now, not at the first send: a pickup folder that cannot be written fails every inquiry while readiness stays Healthy.
+        if (!options.UsesSmtp && !string.IsNullOrWhiteSpace(options.PickupDirectory) && AppPaths.CannotWriteIn(options.PickupDirectory) is { } problem)
+        {
+            failures.Add($"Mail:PickupDirectory: .eml files cannot be written to '{options.PickupDirectory}' ({problem}); "
+                + "set Mail__PickupDirectory to a folder the site can write, or Mail__Host to send by SMTP.");
+        }
+
         var securityKnown = Enum.GetNames<MailSecurity>().Contains(options.Security, StringComparer.OrdinalIgnoreCase);
         if (!securityKnown)
         {
@@ -101,6 +116,10 @@ public sealed class MailOptionsValidator : IValidateOptions<MailOptions>
         {
             failures.Add("Mail:From must be one email address, such as \"Website <web@example.org>\".");
         }
+        else if (options.UsesSmtp && Placeholder("Mail:From", from.Address, "a real address of yours (bounces come back to it)") is { } placeholder)
+        {
+            failures.Add(placeholder);
+        }
 
         if (string.IsNullOrWhiteSpace(options.To)
             || !InternetAddressList.TryParse(options.To, out var to)
@@ -109,6 +128,10 @@ public sealed class MailOptionsValidator : IValidateOptions<MailOptions>
             || to.Mailboxes.Any(m => !m.Address.Contains('@', StringComparison.Ordinal)))
         {
             failures.Add("Mail:To must be one or more email addresses, separated by commas.");
+        }
+        else if (options.UsesSmtp)
+        {
+            failures.AddRange(to.Mailboxes.Select(m => Placeholder("Mail:To", m.Address, "the intake team's real address")).OfType<string>());
         }
 
         if (string.IsNullOrEmpty(options.UserName) != string.IsNullOrEmpty(options.Password))
@@ -136,6 +159,22 @@ public sealed class MailOptionsValidator : IValidateOptions<MailOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// Top-level domains reserved by RFC 2606 and RFC 6761: no address under them can ever receive mail. The shipped
+    /// appsettings.json uses .example addresses, which are fine for .eml files; over SMTP the server would take the
+    /// message, the outbox would mark it delivered and delete it, and the inquiry would be lost.
+    /// </summary>
+    private static readonly string[] ReservedTopLevelDomains = ["example", "invalid", "test", "localhost"];
+
+    private static string? Placeholder(string key, string address, string wanted)
+    {
+        var domain = address[(address.LastIndexOf('@') + 1)..].TrimEnd('.');
+        var topLevel = domain[(domain.LastIndexOf('.') + 1)..];
+        return ReservedTopLevelDomains.Contains(topLevel, StringComparer.OrdinalIgnoreCase)
+            ? $"{key}: {address} is a placeholder (.{topLevel.ToLowerInvariant()} addresses never receive mail); set {key.Replace(":", "__", StringComparison.Ordinal)} to {wanted}."
+            : null;
     }
 
     private static bool IsLoopback(string host) =>

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using RelapseSite.Web;
 
 namespace RelapseSite.Contact;
 
@@ -29,15 +31,31 @@ public sealed class OutboxOptions : IValidatableObject
     [Range(0.01, 3600, ErrorMessage = "Outbox:PollSeconds must be between 0.01 and 3600.")]
     public double PollSeconds { get; set; } = 60;
 
-    public TimeSpan RetryBase => TimeSpan.FromSeconds(RetryBaseSeconds);
+    // Options validation reads every public property, these too, before it reports a bad number: they must not throw on
+    // a value it is about to refuse (NaN, infinity, more than a TimeSpan holds), or the operator gets a stack trace
+    // instead of the key. Such a value reads as zero here, and [Range] refuses it: infinities are out of range, and
+    // NaN sorts below every number, so it is too.
+    public TimeSpan RetryBase => Duration(RetryBaseSeconds, TimeSpan.FromSeconds);
 
-    public TimeSpan RetryMax => TimeSpan.FromSeconds(RetryMaxSeconds);
+    public TimeSpan RetryMax => Duration(RetryMaxSeconds, TimeSpan.FromSeconds);
 
-    public TimeSpan DeadAfter => TimeSpan.FromHours(DeadAfterHours);
+    public TimeSpan DeadAfter => Duration(DeadAfterHours, TimeSpan.FromHours);
 
-    public TimeSpan Retention => TimeSpan.FromDays(RetentionDays);
+    public TimeSpan Retention => Duration(RetentionDays, TimeSpan.FromDays);
 
-    public TimeSpan Poll => TimeSpan.FromSeconds(PollSeconds);
+    public TimeSpan Poll => Duration(PollSeconds, TimeSpan.FromSeconds);
+
+    private static TimeSpan Duration(double value, Func<double, TimeSpan> from)
+    {
+        try
+        {
+            return from(value);
+        }
+        catch (Exception ex) when (ex is ArgumentException or OverflowException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -50,5 +68,32 @@ public sealed class OutboxOptions : IValidatableObject
         {
             yield return new ValidationResult("Outbox:DeadAfterHours must not be longer than Outbox:RetentionDays.", [nameof(DeadAfterHours)]);
         }
+    }
+}
+
+/// <summary>
+/// Fails start-up, naming the key and the path, when the outbox file could not be created or written. Otherwise the
+/// site starts, every inquiry gets the "not sent" page, and no log line says which setting is wrong.
+/// </summary>
+public sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OutboxOptions options)
+    {
+        // The path is already resolved (ContactSetup). Opening SQLite here would create the outbox, and a command run
+        // with the wrong setting must not; SQLite needs to create files beside it (the WAL), so a test file there is enough.
+        if (Directory.Exists(options.Path))
+        {
+            return ValidateOptionsResult.Fail($"Outbox:Path: '{options.Path}' is a folder; set Outbox__Path to the outbox file, "
+                + $"such as '{Path.Combine(options.Path, "outbox.db")}'.");
+        }
+
+        var folder = Path.GetDirectoryName(options.Path);
+        if (folder is not null && AppPaths.CannotWriteIn(folder) is { } problem)
+        {
+            return ValidateOptionsResult.Fail($"Outbox:Path: the outbox '{options.Path}' cannot be created or written ({problem}); "
+                + "set Outbox__Path to a file in a folder the site can write.");
+        }
+
+        return ValidateOptionsResult.Success;
     }
 }

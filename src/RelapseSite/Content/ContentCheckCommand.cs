@@ -2,12 +2,20 @@ namespace RelapseSite.Content;
 
 /// <summary>
 /// <c>check-content [folder]</c>: the check staff and CI run before publishing an edit. It prints every problem as
-/// <c>file:line: message</c> and exits 1, or prints "N pages OK" and exits 0.
+/// <c>file:line: message</c> and exits 1, or prints "N pages OK" and exits 0. More than one argument is a usage
+/// error, exit 2.
 /// </summary>
 public static class ContentCheckCommand
 {
     public static int Run(IHost host, string[] args, TextWriter output)
     {
+        // A second folder would be ignored, and the check would pass or fail for a folder nobody meant.
+        if (args.Length > 1)
+        {
+            output.WriteLine("Usage: check-content [folder]");
+            return 2;
+        }
+
         var environment = host.Services.GetRequiredService<IHostEnvironment>();
         // Read the setting without the start-up validator: a missing folder is a finding to print, not a crash.
         var options = host.Services.GetRequiredService<IConfiguration>().GetSection(ContentOptions.Section).Get<ContentOptions>() ?? new();

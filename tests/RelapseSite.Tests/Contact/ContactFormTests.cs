@@ -338,11 +338,9 @@ public sealed partial class ContactFormTests : IDisposable
     [Fact]
     public async Task When_the_outbox_cannot_be_written_the_form_comes_back_with_the_values_and_the_phone_number()
     {
-        var blocker = Path.Combine(_site.DataRoot, "not-a-folder");
-        await File.WriteAllTextAsync(blocker, "");
-        using var site = ContactSite.Create().Set("Outbox:Path", Path.Combine(blocker, "outbox.db"));
+        await _site.BreakOutboxAsync();
 
-        var response = await site.Visitor().SendAsync();
+        var response = await _site.Visitor().SendAsync();
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);

@@ -3,6 +3,8 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using RelapseSite.Contact;
 
 namespace RelapseSite.Tests.Contact;
 
@@ -62,6 +64,25 @@ public static class ContactSite
     }
 
     public static string OutboxPath(this SiteFactory site) => Path.Combine(site.DataRoot, "outbox.db");
+
+    /// <summary>
+    /// Makes the running site's outbox impossible to open: start-up refuses one that is broken from the start. The
+    /// database file becomes a folder, which stops root too (CI runs as root, where taking permissions away would not).
+    /// </summary>
+    public static async Task BreakOutboxAsync(this SiteFactory site)
+    {
+        var outbox = site.Services.GetRequiredService<Outbox>();
+        await outbox.GetStatusAsync();
+
+        // A pooled connection keeps the deleted file open and would go on writing to it.
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(outbox.FilePath)!, Path.GetFileName(outbox.FilePath) + "*"))
+        {
+            File.Delete(file);
+        }
+
+        Directory.CreateDirectory(outbox.FilePath);
+    }
 }
 
 /// <summary>A browser with cookies: opens the form, then posts it back with the antiforgery token and fill-time stamp.</summary>

@@ -187,20 +187,13 @@ public sealed class OutboxTests
     [Fact]
     public async Task The_health_check_is_unhealthy_only_when_the_outbox_cannot_be_written()
     {
-        var blocker = Path.GetTempFileName();
-        try
-        {
-            using var site = ContactSite.Create().Set("Outbox:Path", Path.Combine(blocker, "outbox.db"));
+        using var site = ContactSite.Create();
+        await site.BreakOutboxAsync();
 
-            var health = await CheckHealthAsync(site.Services);
+        var health = await CheckHealthAsync(site.Services);
 
-            Assert.Equal(HealthStatus.Unhealthy, health.Status);
-            Assert.Equal(false, health.Data["writable"]);
-        }
-        finally
-        {
-            File.Delete(blocker);
-        }
+        Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        Assert.Equal(false, health.Data["writable"]);
     }
 
     /// <summary>The "ready" checks, as /healthz/ready runs them.</summary>

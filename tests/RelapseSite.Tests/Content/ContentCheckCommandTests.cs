@@ -54,7 +54,16 @@ public sealed class ContentCheckCommandTests : IDisposable
         Assert.Contains(missing, output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output)> CheckContent(string folder)
+    [Fact]
+    public async Task A_second_argument_is_a_usage_error_not_ignored()
+    {
+        var (exitCode, output) = await CheckContent(Path.Combine(TestFolders.RepositoryRoot, "content"), _root.FullName);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("Usage: check-content [folder]", output.Trim());
+    }
+
+    private static async Task<(int ExitCode, string Output)> CheckContent(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -64,7 +73,11 @@ public sealed class ContentCheckCommandTests : IDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "RelapseSite.dll"));
         start.ArgumentList.Add("check-content");
-        start.ArgumentList.Add(folder);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
 
         using var process = Process.Start(start)!;

@@ -170,22 +170,15 @@ public sealed class HealthTests : IDisposable
     [Fact]
     public async Task Readiness_is_Unhealthy_503_when_the_outbox_cannot_be_written()
     {
-        var blocker = Path.GetTempFileName();
-        try
-        {
-            using var site = ContactSite.Create().Set("Outbox:Path", Path.Combine(blocker, "outbox.db"));
+        using var site = ContactSite.Create();
+        await site.BreakOutboxAsync();
 
-            var response = await site.CreateVisitor().GetAsync("/healthz/ready");
-            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var response = await site.CreateVisitor().GetAsync("/healthz/ready");
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-            Assert.Equal("Unhealthy", json.RootElement.GetProperty("checks").GetProperty("outbox").GetProperty("status").GetString());
-            Assert.Equal("Healthy", json.RootElement.GetProperty("checks").GetProperty("content").GetProperty("status").GetString());
-        }
-        finally
-        {
-            File.Delete(blocker);
-        }
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("Unhealthy", json.RootElement.GetProperty("checks").GetProperty("outbox").GetProperty("status").GetString());
+        Assert.Equal("Healthy", json.RootElement.GetProperty("checks").GetProperty("content").GetProperty("status").GetString());
     }
 
     [Fact]

@@ -28,6 +28,8 @@ public sealed class OptionsValidationTests : IDisposable
     [InlineData("ForwardedHeaders:KnownNetworks", "10.0.0.0/33")]
     [InlineData("ForwardedHeaders:KnownNetworks", "172.17.0.5/16")]
     [InlineData("DataProtection:CertificatePath", "no-such-certificate.pfx")]
+    [InlineData("Outbox:PollSeconds", "NaN")]
+    [InlineData("Outbox:DeadAfterHours", "1e400")]
     [InlineData("Serilog:MinimumLevel:Default", "Nonsense")]
     [InlineData("Serilog:MinimumLevel:Override:Microsoft.AspNetCore", "Loud")]
     [InlineData("Serilog:WriteTo:0:Name", "File")]
