@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -9,7 +10,8 @@ namespace RelapseSite.Web;
 /// <summary>
 /// <c>/healthz</c> says the process answers (liveness: no checks, so a slow disk or a mail fault never gets it
 /// restarted). <c>/healthz/ready</c> runs every check tagged <see cref="ReadyTag"/> and reports each one as JSON.
-/// Degraded still answers 200: a mail or content fault must not take the crisis numbers offline.
+/// Degraded still answers 200: a mail or content fault must not take the crisis numbers offline. Only a request from
+/// this machine gets each check's description and figures: how many inquiries wait is not for the public.
 /// </summary>
 public static class HealthSetup
 {
@@ -56,14 +58,16 @@ public static class HealthSetup
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer))
         {
-            WriteReport(json, report);
+            // The Docker health probe and an operator's curl come from loopback. Everyone else, including a visitor
+            // behind a trusted proxy (whose own address ForwardedHeaders put here), sees only the statuses.
+            WriteReport(json, report, detailed: context.Connection.RemoteIpAddress is { } client && IPAddress.IsLoopback(client));
         }
 
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.BodyWriter.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 
-    private static void WriteReport(Utf8JsonWriter json, HealthReport report)
+    private static void WriteReport(Utf8JsonWriter json, HealthReport report, bool detailed)
     {
         json.WriteStartObject();
         json.WriteString("status", report.Status.ToString());
@@ -73,6 +77,12 @@ public static class HealthSetup
         {
             json.WriteStartObject(name);
             json.WriteString("status", entry.Status.ToString());
+            if (!detailed)
+            {
+                json.WriteEndObject();
+                continue;
+            }
+
             json.WriteString("description", entry.Description);
             json.WriteNumber("durationMs", Math.Round(entry.Duration.TotalMilliseconds, 1));
             json.WriteStartObject("data");
