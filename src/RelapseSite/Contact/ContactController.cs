@@ -7,10 +7,10 @@ namespace RelapseSite.Contact;
 
 /// <summary>
 /// Receives the contact form. The checks run in this order: antiforgery (middleware; a stale token on this site's
-/// own form comes here to be shown again), honeypot, validation, fill
-/// time, a repeat of a form already stored (same answer, nothing added), then the rate limit, which only a post
-/// about to be stored uses up (<see cref="ContactRateLimiter"/>). An accepted inquiry is committed to the outbox before
-/// the answer, which is a 303 to the thanks page (post/redirect/get); the mail goes out later, from the dispatcher.
+/// own form comes here to be shown again), honeypot, validation, fill time, a repeat of a form already stored (same
+/// answer, nothing added), then the rate limit, which only a post about to be stored uses up
+/// (<see cref="ContactRateLimiter"/>). An accepted inquiry is committed to the outbox before the answer, which is a
+/// 303 to the thanks page (post/redirect/get); the mail goes out later, from the dispatcher.
 /// </summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed class ContactController(
