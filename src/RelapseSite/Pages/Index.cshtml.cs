@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using RelapseSite.Content;
 
@@ -8,5 +9,15 @@ public sealed class IndexModel(ContentStore store) : PageModel
 {
     public ContentSnapshot Snapshot { get; private set; } = ContentSnapshot.Empty;
 
-    public void OnGet() => Snapshot = store.Current;
+    public IActionResult OnGet()
+    {
+        // Razor Pages also answers "/Index" and "/index/" here; the home page has one address.
+        if (Request.Path.Value != "/")
+        {
+            return RedirectPermanent("/");
+        }
+
+        Snapshot = store.Current;
+        return Page();
+    }
 }

@@ -12,10 +12,16 @@ public sealed class StandaloneModel(ContentStore store) : PageModel
     public IActionResult OnGet(string slug)
     {
         var pages = store.Current.Standalone;
-        if (!pages.TryGetValue(slug, out var page))
+        // Slugs are lower-case; an address typed from a leaflet or a text message may not be.
+        if (!pages.TryGetValue(slug, out var page) && !pages.TryGetValue(slug.ToLowerInvariant(), out page))
         {
-            // Slugs are lower-case; an address typed from a leaflet or a text message may not be.
-            return pages.TryGetValue(slug.ToLowerInvariant(), out page) ? RedirectPermanent(page.Path) : NotFound();
+            return NotFound();
+        }
+
+        // Any other spelling (capitals, a trailing slash) is sent to the one address.
+        if (Request.Path.Value != page.Path)
+        {
+            return RedirectPermanent(page.Path);
         }
 
         Article = page;

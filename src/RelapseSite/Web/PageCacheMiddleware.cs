@@ -24,7 +24,8 @@ public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, I
     {
         var endpoint = context.GetEndpoint();
         var method = context.Request.Method;
-        if (endpoint?.Metadata.GetMetadata<CachedPageAttribute>() is null || !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method)))
+        if (endpoint?.Metadata.GetMetadata<CachedPageAttribute>() is null || !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
+            || !IsCanonicalSpelling(context.Request.Path))
         {
             return next(context);
         }
@@ -36,6 +37,13 @@ public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, I
             : generation.Pages.TryGetValue(key, out var page) ? ServeAsync(context, generation, key, page)
             : FillAsync(context, generation, key);
     }
+
+    /// <summary>
+    /// Routing takes "/guide/warning-signs/" and "/Guide/warning-signs" for the same page. Those spellings go on to the
+    /// page, which sends them to its one address, rather than being served, and remembered, from here.
+    /// </summary>
+    private static bool IsCanonicalSpelling(PathString path) =>
+        path.Value is not { } value || value == "/" || (!value.EndsWith('/') && !value.Any(char.IsAsciiLetterUpper));
 
     private static Task ServeAsync(HttpContext context, PageCache.Generation generation, PageCache.Key key, CachedResponse page)
     {

@@ -13,5 +13,15 @@ public sealed class IndexModel(FillTimer timer) : PageModel
 {
     public ContactFormView Form { get; private set; } = null!;
 
-    public void OnGet() => Form = ContactFormView.Blank(timer.Stamp());
+    public IActionResult OnGet()
+    {
+        // "/Contact" or "/contact/", as typed from a leaflet: the form has one address.
+        if (Request.Path.Value != "/contact")
+        {
+            return RedirectPermanent("/contact");
+        }
+
+        Form = ContactFormView.Blank(timer.Stamp());
+        return Page();
+    }
 }

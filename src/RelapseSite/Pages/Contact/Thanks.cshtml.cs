@@ -17,11 +17,16 @@ public sealed class ThanksModel(Outbox outbox, ILogger<ThanksModel> logger) : Pa
     /// <summary>The reference from the query string, once the outbox confirmed it holds that inquiry.</summary>
     public string? Reference { get; private set; }
 
-    public async Task OnGetAsync([FromQuery(Name = "ref")] string? reference)
+    public async Task<IActionResult> OnGetAsync([FromQuery(Name = "ref")] string? reference)
     {
+        if (Request.Path.Value != "/contact/thanks")
+        {
+            return RedirectPermanent("/contact/thanks" + Request.QueryString);
+        }
+
         if (!InquiryReference.IsValid(reference))
         {
-            return;
+            return Page();
         }
 
         try
@@ -33,5 +38,7 @@ public sealed class ThanksModel(Outbox outbox, ILogger<ThanksModel> logger) : Pa
             // Not known either way: the page asks the person to call, which is right whether it arrived or not.
             logger.LogError("The thanks page could not look up a reference ({ErrorType}); it asked the visitor to call", ex.GetType().Name);
         }
+
+        return Page();
     }
 }

@@ -22,10 +22,16 @@ public sealed class SectionModel(ContentStore store) : PageModel
         }
 
         var content = store.Current;
-        if (!content.GuideBySlug.TryGetValue(slug, out var section))
+        // Slugs are lower-case; an address typed from a leaflet or a text message may not be.
+        if (!content.GuideBySlug.TryGetValue(slug, out var section) && !content.GuideBySlug.TryGetValue(slug.ToLowerInvariant(), out section))
         {
-            // Slugs are lower-case; an address typed from a leaflet or a text message may not be.
-            return content.GuideBySlug.TryGetValue(slug.ToLowerInvariant(), out section) ? RedirectPermanent(section.Path) : NotFound();
+            return NotFound();
+        }
+
+        // Any other spelling (capitals, a trailing slash) is sent to the one address: it works, and is one page to a search engine.
+        if (Request.Path.Value != section.Path)
+        {
+            return RedirectPermanent(section.Path);
         }
 
         var index = content.Guide.ToList().IndexOf(section);
