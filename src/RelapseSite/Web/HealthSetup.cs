@@ -58,14 +58,21 @@ public static class HealthSetup
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer))
         {
-            // The Docker health probe and an operator's curl come from loopback. Everyone else, including a visitor
-            // behind a trusted proxy (whose own address ForwardedHeaders put here), sees only the statuses.
-            WriteReport(json, report, detailed: context.Connection.RemoteIpAddress is { } client && IPAddress.IsLoopback(client));
+            WriteReport(json, report, detailed: IsFromThisMachine(context.Request));
         }
 
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.BodyWriter.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
+
+    /// <summary>
+    /// The Docker health probe and an operator's curl come from loopback, with no proxy header. A visitor behind a
+    /// trusted proxy has their own address here (ForwardedHeaders), and one behind a proxy on this machine that is not
+    /// listed in ForwardedHeaders:KnownProxies still carries the proxy's X-Forwarded-For: neither counts as local.
+    /// </summary>
+    private static bool IsFromThisMachine(HttpRequest request) =>
+        request.HttpContext.Connection.RemoteIpAddress is { } client && IPAddress.IsLoopback(client)
+        && !request.Headers.ContainsKey("X-Forwarded-For") && !request.Headers.ContainsKey("Forwarded");
 
     private static void WriteReport(Utf8JsonWriter json, HealthReport report, bool detailed)
     {

@@ -230,6 +230,22 @@ public sealed class HealthTests : IDisposable
         Assert.All(checks.EnumerateObject(), check => Assert.Equal(["status"], check.Value.EnumerateObject().Select(p => p.Name)));
     }
 
+    [Theory]
+    [InlineData("X-Forwarded-For", "203.0.113.7")]
+    [InlineData("Forwarded", "for=203.0.113.7")]
+    public async Task Readiness_through_a_proxy_on_this_machine_is_not_local(string header, string value)
+    {
+        // A proxy on the same machine that is not in ForwardedHeaders:KnownProxies: the app sees loopback.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz/ready");
+        request.Headers.TryAddWithoutValidation(header, value);
+
+        var response = await FromThisMachine(_site).SendAsync(request);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.All(json.RootElement.GetProperty("checks").EnumerateObject(), check => Assert.Equal(["status"], check.Value.EnumerateObject().Select(p => p.Name)));
+    }
+
     /// <summary>A client on this machine, as the Docker health probe and an operator's curl are: it gets the details.</summary>
     private static HttpClient FromThisMachine(WebApplicationFactory<Program> site) =>
         new(site.Server.CreateHandler(context => context.Connection.RemoteIpAddress = IPAddress.Loopback)) { BaseAddress = new Uri("https://localhost") };
