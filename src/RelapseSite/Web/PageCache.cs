@@ -54,6 +54,13 @@ public sealed class PageCache(ContentStore store)
     /// <summary>HSTS is part of the key because the security headers stored with a page differ by it (<see cref="SecurityHeaders.SendsHsts"/>).</summary>
     public readonly record struct Key(Endpoint Endpoint, string? RouteValues, bool Hsts);
 
+    /// <summary>
+    /// Lower case without a trailing slash: the one spelling of a page's address. Routing ignores case in "/guide" and a
+    /// final "/", so a page has dozens of spellings; the others go on to the page, which sends them to this one.
+    /// </summary>
+    public static bool IsCanonicalSpelling(string? path) =>
+        path is not null && (path == "/" || (!path.EndsWith('/') && !path.Any(char.IsUpper)));
+
     /// <summary>A request path exactly as it arrived (Kestrel has decoded it), for the lookup ahead of routing.</summary>
     public readonly record struct PathKey(string Path, bool Hsts);
 
@@ -73,17 +80,9 @@ public sealed class PageCache(ContentStore store)
 
         /// <summary>
         /// Lets later requests for this exact path find the page before routing, for the same HSTS variant as its
-        /// <paramref name="key"/>. Only lower-case paths without a trailing slash are kept: routing ignores case in
-        /// "/guide" and a final "/", so a page has dozens of spellings, and storing each would let anyone grow the cache
-        /// by asking for them. The others still hit <see cref="Pages"/> after routing.
+        /// <paramref name="key"/>. The path is one <see cref="IsCanonicalSpelling"/> allows: the page cache lets no
+        /// other spelling through, so a page is kept under one path, and asking for its other spellings cannot grow it.
         /// </summary>
-        public void Remember(PathString requestPath, Key key, CachedResponse page)
-        {
-            var path = requestPath.Value;
-            if (path is not null && (path == "/" || (!path.EndsWith('/') && !path.Any(char.IsUpper))))
-            {
-                ByPath.TryAdd(new(path, key.Hsts), page);
-            }
-        }
+        public void Remember(string path, Key key, CachedResponse page) => ByPath.TryAdd(new(path, key.Hsts), page);
     }
 }

@@ -24,8 +24,10 @@ public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, I
     {
         var endpoint = context.GetEndpoint();
         var method = context.Request.Method;
+        // Another spelling of a page's address goes on to the page, which sends it to the real one, rather than being
+        // served, and remembered, from here.
         if (endpoint?.Metadata.GetMetadata<CachedPageAttribute>() is null || !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
-            || !IsCanonicalSpelling(context.Request.Path))
+            || !PageCache.IsCanonicalSpelling(context.Request.Path.Value))
         {
             return next(context);
         }
@@ -38,16 +40,9 @@ public sealed class PageCacheMiddleware(RequestDelegate next, PageCache cache, I
             : FillAsync(context, generation, key);
     }
 
-    /// <summary>
-    /// Routing takes "/guide/warning-signs/" and "/Guide/warning-signs" for the same page. Those spellings go on to the
-    /// page, which sends them to its one address, rather than being served, and remembered, from here.
-    /// </summary>
-    private static bool IsCanonicalSpelling(PathString path) =>
-        path.Value is not { } value || value == "/" || (!value.EndsWith('/') && !value.Any(char.IsAsciiLetterUpper));
-
     private static Task ServeAsync(HttpContext context, PageCache.Generation generation, PageCache.Key key, CachedResponse page)
     {
-        generation.Remember(context.Request.Path, key, page);
+        generation.Remember(context.Request.Path.Value!, key, page);
         return page.WriteAsync(context);
     }
 
