@@ -64,8 +64,7 @@ public static class ContentChecks
                 continue;
             }
 
-            // A name starting with '_' is how staff keep drafts (content/README.md): left out on purpose, so not reported.
-            foreach (var sub in Directory.EnumerateDirectories(path).Select(Path.GetFileName).OfType<string>().Where(n => !n.StartsWith('.') && !n.StartsWith('_')).Order(StringComparer.Ordinal))
+            foreach (var sub in Directory.EnumerateDirectories(path).Select(Path.GetFileName).OfType<string>().Where(n => !IsHiddenOrDraft(n)).Order(StringComparer.Ordinal))
             {
                 yield return new ContentError($"{folder}/{sub}/", 1,
                     $"this folder is not published: pages must be directly in {folder}/, not in a folder inside it; move the files into {folder}/");
@@ -81,9 +80,15 @@ public static class ContentChecks
         }
     }
 
+    /// <summary>
+    /// A hidden file or folder, or a draft: a name starting with '_' is how staff keep drafts (content/README.md). Never
+    /// published, and left out on purpose, so never reported either.
+    /// </summary>
+    internal static bool IsHiddenOrDraft(string name) => name.StartsWith('.') || name.StartsWith('_');
+
     /// <summary>Not anyone's page: hidden files, drafts, and what editors and operating systems leave beside files.</summary>
     private static bool IsLeftover(string name) =>
-        name.StartsWith('.') || name.StartsWith('_') || name.StartsWith("~$", StringComparison.Ordinal) || name.EndsWith('~') ||
+        IsHiddenOrDraft(name) || name.StartsWith("~$", StringComparison.Ordinal) || name.EndsWith('~') ||
         (name.StartsWith('#') && name.EndsWith('#')) ||
         LeftoverEndings.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase)) ||
         name.Equals("Thumbs.db", StringComparison.OrdinalIgnoreCase) || name.Equals("desktop.ini", StringComparison.OrdinalIgnoreCase);

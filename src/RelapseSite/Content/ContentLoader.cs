@@ -176,7 +176,7 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
     private static IEnumerable<string> EnumerateMarkdown(string folder) =>
         Directory.Exists(folder)
             // EndsWith as well as the pattern: on Windows "*.md" also matches "x.MD", which must be left out everywhere alike.
-            ? Directory.EnumerateFiles(folder, "*.md").Where(f => Path.GetFileName(f) is var n && !n.StartsWith('.') && !n.StartsWith('_') && n.EndsWith(".md", StringComparison.Ordinal))
+            ? Directory.EnumerateFiles(folder, "*.md").Where(f => Path.GetFileName(f) is var n && !ContentChecks.IsHiddenOrDraft(n) && n.EndsWith(".md", StringComparison.Ordinal))
             : [];
 
     private sealed record FileEntry((DateTime, long) Stamp, RenderResult Result, ContentPage? LastGood);
