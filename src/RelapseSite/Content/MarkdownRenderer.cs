@@ -73,7 +73,7 @@ public sealed partial class MarkdownRenderer
         foreach (var heading in document.Descendants<HeadingBlock>())
         {
             var attributes = heading.GetAttributes();
-            attributes.Id = $"{slug}--{attributes.Id}";
+            attributes.Id = HeadingId(slug, attributes.Id);
             headings.Add(new Heading(heading.Level, attributes.Id, PlainText(heading.Inline)));
         }
 
@@ -143,6 +143,9 @@ public sealed partial class MarkdownRenderer
         return lines[0] == "---" && !lines.Skip(1).Any(l => l is "---" or "...");
     }
 
+    /// <summary>A heading's id on the page: its own id after the page's slug and "--" (see <see cref="Render"/>).</summary>
+    private static string HeadingId(string slug, string? id) => $"{slug}--{id}";
+
     private static int FrontMatterLine(MarkdownDocument document) =>
         (document.Descendants<YamlFrontMatterBlock>().FirstOrDefault()?.Line ?? 0) + 1;
 
@@ -190,9 +193,10 @@ public sealed partial class MarkdownRenderer
                 // Staff write "#what-to-do", as the heading reads; its id here carries the page's slug, which they cannot
                 // know. Pointed at that heading, the link works on the section's page and on the home page alike.
                 var target = url[1..];
-                if (headings.Any(h => h.Id == $"{slug}--{target}"))
+                var id = HeadingId(slug, target);
+                if (headings.Any(h => h.Id == id))
                 {
-                    link.Url = $"#{slug}--{target}";
+                    link.Url = "#" + id;
                 }
                 else if (target.Length > 0 && target != "main" && !headings.Any(h => h.Id == target))
                 {
