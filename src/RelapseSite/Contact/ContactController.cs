@@ -1,7 +1,5 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Data.Sqlite;
 
 namespace RelapseSite.Contact;
 
@@ -85,7 +83,7 @@ public sealed class ContactController(
                 return Repeated(id);
             }
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or CryptographicException or InvalidOperationException)
+        catch (Exception ex) when (Outbox.IsStorageFault(ex))
         {
             logger.LogError("An inquiry could not be stored ({ErrorType}); the form was shown again with the phone number", ex.GetType().Name);
             return Reshow(form, started, [], FormNotice.NotSaved, StatusCodes.Status503ServiceUnavailable);

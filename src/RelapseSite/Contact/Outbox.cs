@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -76,6 +77,13 @@ public sealed class Outbox : IDisposable
     }
 
     public string FilePath { get; }
+
+    /// <summary>
+    /// What the outbox throws when its file cannot be used (locked, full, unreadable, a lost key): a caller answers
+    /// the visitor and logs it, rather than letting it become a 500.
+    /// </summary>
+    public static bool IsStorageFault(Exception ex) =>
+        ex is SqliteException or IOException or UnauthorizedAccessException or CryptographicException or InvalidOperationException;
 
     /// <summary>
     /// Encrypts and commits a new inquiry, durably, and returns its id (the visitor's reference). With a

@@ -1,7 +1,5 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Data.Sqlite;
 using RelapseSite.Contact;
 
 namespace RelapseSite.Pages.Contact;
@@ -33,7 +31,7 @@ public sealed class ThanksModel(Outbox outbox, ILogger<ThanksModel> logger) : Pa
         {
             Reference = await outbox.HoldsAsync(reference, HttpContext.RequestAborted) ? reference : null;
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or CryptographicException or InvalidOperationException)
+        catch (Exception ex) when (Outbox.IsStorageFault(ex))
         {
             // Not known either way: the page asks the person to call, which is right whether it arrived or not.
             logger.LogError("The thanks page could not look up a reference ({ErrorType}); it asked the visitor to call", ex.GetType().Name);
