@@ -1,6 +1,5 @@
 using System.Net;
 using System.Xml.Linq;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -31,7 +30,7 @@ public sealed class BrowserSite : WebApplicationFactory<Program>
     public string MailFolder => Path.Combine(DataRoot, "mail");
 
     /// <summary>An address that throws, as a page with a bug would, so the real 500 page can be checked.</summary>
-    public const string FailingPath = "/throw/for/test";
+    public const string FailingPath = ThrowAfterTheSite.Path;
 
     /// <summary>Starts Kestrel and returns its address, such as http://127.0.0.1:41234.</summary>
     public Uri Start()
@@ -54,18 +53,6 @@ public sealed class BrowserSite : WebApplicationFactory<Program>
         builder.UseSetting("Contact:MinimumFillSeconds", "0");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ThrowAfterTheSite>());
-    }
-
-    /// <summary>Appends, after the site's own pipeline, a step that throws at <see cref="FailingPath"/>.</summary>
-    private sealed class ThrowAfterTheSite : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            next(app);
-            app.Run(context => context.Request.Path == FailingPath
-                ? throw new InvalidOperationException("a page's bug, for the 500 page's tests")
-                : Task.CompletedTask);
-        };
     }
 
     protected override void Dispose(bool disposing)

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Events;
@@ -105,20 +104,20 @@ public sealed class ErrorPageTests(SiteFactory site) : IClassFixture<SiteFactory
         _ = failing.Server;
         var before = site.Logs.Events.Count;
 
-        var response = await failing.CreateClient().GetAsync("/throw/for/test");
+        var response = await failing.CreateClient().GetAsync(ThrowAfterTheSite.Path);
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Contains("something went wrong on our side", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(CrisisNumbers.Center, html, StringComparison.Ordinal);
         Assert.DoesNotContain("InvalidOperationException", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("secret detail", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(ThrowAfterTheSite.SecretDetail, html, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"\bat [\w.<>]+\(", html);
 
         // One error line for the failed request, under its own address; the error page's pass is not another.
-        await site.Logs.WaitForLogAsync(e => RequestPath(e) == "/throw/for/test");
+        await site.Logs.WaitForLogAsync(e => RequestPath(e) == ThrowAfterTheSite.Path);
         var logged = Assert.Single(RequestLines(before));
-        Assert.Equal("/throw/for/test", RequestPath(logged));
+        Assert.Equal(ThrowAfterTheSite.Path, RequestPath(logged));
         Assert.Equal(LogEventLevel.Error, logged.Level);
     }
 
@@ -130,16 +129,4 @@ public sealed class ErrorPageTests(SiteFactory site) : IClassFixture<SiteFactory
         e.Properties.TryGetValue("RequestPath", out var value) && e.MessageTemplate.Text.StartsWith("HTTP ", StringComparison.Ordinal)
             ? (value as ScalarValue)?.Value as string
             : null;
-
-    /// <summary>Appends, after the site's own pipeline, a step that throws: as if a page had a bug.</summary>
-    private sealed class ThrowAfterTheSite : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            next(app);
-            app.Run(context => context.Request.Path.StartsWithSegments("/throw")
-                ? throw new InvalidOperationException("secret detail")
-                : Task.CompletedTask);
-        };
-    }
 }
