@@ -254,3 +254,73 @@ for path in / /Privacy; do
 done
 echo "template RSS after load: $(rss_mb "$site_pid") MB ($(rss_parts "$site_pid") MB)"
 stop_site
+
+# The ceiling the framework sets for req/s: a bare Kestrel endpoint (`dotnet new web`, one terminal delegate, no
+# routing, no request log) writing the saved bytes from memory with the same headers, against nginx, alternating.
+echo
+echo "== Baseline: a bare Kestrel endpoint serving the same bytes from memory, against nginx"
+dotnet new web -o "$work/bare" >"$work/bare.log" 2>&1 || { cat "$work/bare.log" >&2; exit 1; }
+awk 'NR > 1 { sub(/\r$/, ""); colon = index($0, ": "); if (colon == 0) next; name = substr($0, 1, colon - 1)
+    if (tolower(name) ~ /^(date|server|content-length|transfer-encoding|connection|keep-alive|etag|vary|content-encoding)$/) next
+    print name "\t" substr($0, colon + 2) }' "$work/section.h" >"$work/bare-headers.tsv"
+cat >"$work/bare/Program.cs" <<'CS'
+var www = Environment.GetEnvironmentVariable("BARE_WWW")!;
+var pages = new Dictionary<string, byte[]>
+{
+    ["/"] = File.ReadAllBytes(Path.Combine(www, "index.html")),
+    ["/guide/" + Environment.GetEnvironmentVariable("BARE_SECTION")] = File.ReadAllBytes(Path.Combine(www, "guide", Environment.GetEnvironmentVariable("BARE_SECTION")!)),
+};
+var headers = File.ReadAllLines(Environment.GetEnvironmentVariable("BARE_HEADERS")!).Select(l => l.Split('\t', 2)).ToArray();
+var encoding = Environment.GetEnvironmentVariable("BARE_ENCODING");
+var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+var app = builder.Build();
+app.Run(context =>
+{
+    if (!pages.TryGetValue(context.Request.Path.Value!, out var body))
+    {
+        context.Response.StatusCode = 404;
+        return Task.CompletedTask;
+    }
+    foreach (var h in headers)
+    {
+        context.Response.Headers[h[0]] = h[1];
+    }
+    if (!string.IsNullOrEmpty(encoding))
+    {
+        context.Response.Headers.ContentEncoding = encoding;
+    }
+    context.Response.ContentLength = body.Length;
+    return context.Response.Body.WriteAsync(body).AsTask();
+});
+app.Run();
+CS
+dotnet publish "$work/bare" -c Release --use-current-runtime -p:PublishReadyToRun=true -o "$work/bare/out" --nologo -v quiet >>"$work/bare.log" 2>&1 \
+  || { cat "$work/bare.log" >&2; exit 1; }
+bare_encoding=""
+[ "$encoding" = identity ] || bare_encoding=$encoding
+(
+  cd "$work/bare/out"
+  export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$site_port" \
+    BARE_WWW="$www" BARE_SECTION="$section" BARE_HEADERS="$work/bare-headers.tsv" BARE_ENCODING="$bare_encoding"
+  exec dotnet bare.dll
+) >"$work/site.log" 2>&1 &
+site_pid=$!
+pids+=("$site_pid")
+wait_for_200 "http://127.0.0.1:$site_port/" "$site_pid"
+nginx -c "$work/nginx.conf" -e "$work/nginx-error.log"
+declare -A bare
+for path in "/guide/$section" /; do
+  for port in "$site_port" "$nginx_port"; do duration=2 load "http://127.0.0.1:$port$path" >/dev/null; done
+  for ((s = 1; s <= samples; s++)); do
+    bare[nginx$path]+="$(load "http://127.0.0.1:$nginx_port$path" | cut -d' ' -f1)"$'\n'
+    bare[kestrel$path]+="$(load "http://127.0.0.1:$site_port$path" | cut -d' ' -f1)"$'\n'
+  done
+  kestrel_rps=$(printf '%s' "${bare[kestrel$path]}" | awk 'NF' | median)
+  nginx_rps=$(printf '%s' "${bare[nginx$path]}" | awk 'NF' | median)
+  printf '%-22s bare Kestrel %6.0f req/s, nginx %6.0f req/s, ratio %.2f\n' "$path" "$kestrel_rps" "$nginx_rps" \
+    "$(echo "$kestrel_rps $nginx_rps" | awk '{ print $1 / $2 }')"
+done
+stop_site
+kill "$(cat "$work/nginx.pid")"
+rm -f "$work/nginx.pid"
