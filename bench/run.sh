@@ -7,7 +7,9 @@
 # Settings (environment): SAMPLES (3), DURATION (wrk seconds per sample, 5), CONNECTIONS (16),
 # ENCODING (identity | br: what wrk asks for; nginx then serves the site's Brotli bytes), SECTION (warning-signs),
 # SKIP_PUBLISH=1 (reuse the last publish in bench/out/app), FILES (1000; 0 skips that part),
-# BASELINE=1 (also measure the RSS of the unchanged Razor Pages template, `dotnet new webapp`, under the same load).
+# BASELINE=1 (also measure the RSS of the unchanged Razor Pages template, `dotnet new webapp`, under the same load,
+# and a bare Kestrel endpoint against nginx), MEMORY_LIMIT_MB (run the site in a memory cgroup with that limit, as
+# `docker run --memory` does; needs root).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,12 +24,15 @@ app="$out/app"
 work=$(mktemp -d /tmp/relapse-bench.XXXXXX)
 site_port=$((20000 + RANDOM % 10000))
 nginx_port=$((site_port + 1))
+memory_limit=${MEMORY_LIMIT_MB:-}
+cgroup=""
 pids=()
 
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ -f "$work/nginx.pid" ]; then kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; fi
+  if [ -n "$cgroup" ]; then rmdir "$cgroup" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -38,6 +43,48 @@ for tool in wrk nginx curl dotnet; do
 done
 
 now_ms() { date +%s%3N; }
+
+# With MEMORY_LIMIT_MB, a memory cgroup (v2, else v1) that the site's processes join before they start, so every
+# figure is measured under that limit, as in a container started with `docker run --memory`.
+if [ -n "$memory_limit" ]; then
+  [[ $memory_limit =~ ^[1-9][0-9]*$ ]] || { echo "bench: MEMORY_LIMIT_MB must be a whole number of megabytes, not '$memory_limit'" >&2; exit 1; }
+  [ "$(id -u)" = 0 ] || { echo "bench: MEMORY_LIMIT_MB needs root, to create a memory cgroup" >&2; exit 1; }
+  if grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+    grep -qw memory /sys/fs/cgroup/cgroup.subtree_control || echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+    cgroup=/sys/fs/cgroup/relapse-bench-$$
+    mkdir "$cgroup" && echo $((memory_limit * 1048576)) >"$cgroup/memory.max"
+  elif [ -d /sys/fs/cgroup/memory ]; then
+    cgroup=/sys/fs/cgroup/memory/relapse-bench-$$
+    mkdir "$cgroup" && echo $((memory_limit * 1048576)) >"$cgroup/memory.limit_in_bytes"
+  else
+    echo "bench: MEMORY_LIMIT_MB needs the cgroup memory controller, which this machine does not have" >&2; exit 1
+  fi
+fi
+
+# enter_limit: called in a launcher subshell just before `exec dotnet`. Page-cache pages are charged to the cgroup of
+# whoever read them first, so the cache is dropped first: the assemblies are then read again by the site and held to
+# its limit, instead of being counted in its RSS while charged to earlier readers.
+enter_limit() {
+  [ -n "$cgroup" ] || return 0
+  sync
+  echo 1 >/proc/sys/vm/drop_caches
+  echo "$BASHPID" >"$cgroup/cgroup.procs"
+}
+# open_site_log: sets site_out, where the next server's output goes on its way to $work/site.log. Under a limit it
+# goes through a pipe to a `cat` outside the cgroup, as a container's stdout goes to its runtime: a log file written
+# from inside would put its page cache under the site's limit, which a container's log does not.
+open_site_log() {
+  site_out="$work/site.log"
+  [ -n "$cgroup" ] || return 0
+  rm -f "$work/site.fifo"
+  mkfifo "$work/site.fifo"
+  cat "$work/site.fifo" >"$work/site.log" &
+  pids+=("$!")
+  site_out="$work/site.fifo"
+}
+
+# Major page faults so far (pages read back from disk): under a limit, what shows whether the site's working set fits.
+major_faults() { awk '{ print $12 }' "/proc/$1/stat"; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 # "anon 40, file 81, shmem 23": heap and native memory, mapped assemblies, JIT'd code (double-mapped).
@@ -62,14 +109,16 @@ wait_for_200() {
 start_site() {
   local content=$1 start
   mkdir -p "$work/data"
+  open_site_log
   start=$(now_ms)
   (
     cd "$app"
     export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$site_port" \
       Content__Root="$content" Site__BaseUrl="http://127.0.0.1:$site_port" \
       DataProtection__KeysPath="$work/data/keys" Mail__PickupDirectory="$work/data/mail" Outbox__Path="$work/data/outbox.db"
+    enter_limit
     exec dotnet RelapseSite.dll
-  ) >"$work/site.log" 2>&1 &
+  ) >"$site_out" 2>&1 &
   site_pid=$!
   pids+=("$site_pid")
   wait_for_200 "http://127.0.0.1:$site_port/guide/$section" "$site_pid"
@@ -95,6 +144,7 @@ load() {
 }
 
 echo "== Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -z "$memory_limit" ] || echo "== The site runs in a memory cgroup limited to ${memory_limit} MB ($cgroup)"
 
 if [ "${SKIP_PUBLISH:-0}" != 1 ] || [ ! -f "$app/RelapseSite.dll" ]; then
   echo "== Publishing Release (ReadyToRun for this machine's runtime) to bench/out/app"
@@ -169,6 +219,7 @@ done
 nginx_pids=("$(cat "$work/nginx.pid")")
 mapfile -t -O 1 nginx_pids < <(pgrep -P "${nginx_pids[0]}")
 declare -A results
+faults_before=$(major_faults "$site_pid")
 for ((s = 1; s <= samples; s++)); do
   for path in "/guide/$section" /; do
     for server in nginx site; do
@@ -180,7 +231,7 @@ for ((s = 1; s <= samples; s++)); do
     done
   done
 done
-rss_after="$(rss_mb "$site_pid") MB ($(rss_parts "$site_pid") MB)"
+rss_after="$(rss_mb "$site_pid") MB ($(rss_parts "$site_pid") MB); major page faults during the samples: $(($(major_faults "$site_pid") - faults_before))"
 
 printf '\n%-22s %11s %11s %6s %9s %9s %11s %11s\n' page "site req/s" "nginx req/s" ratio "site p99" "nginx p99" "site CPU/req" "nginx CPU/req"
 # column SERVER N: the median of field N (1 req/s, 2 p99, 3 CPU per request) over that server's samples for $path.
@@ -240,11 +291,13 @@ echo "== Baseline: the Razor Pages template (dotnet new webapp), same publish, s
 dotnet new webapp -o "$work/template" --no-https >"$work/template.log" 2>&1 || { cat "$work/template.log" >&2; exit 1; }
 dotnet publish "$work/template" -c Release --use-current-runtime -p:PublishReadyToRun=true -o "$work/template/out" --nologo -v quiet >>"$work/template.log" 2>&1 \
   || { cat "$work/template.log" >&2; exit 1; }
+open_site_log
 (
   cd "$work/template/out"
   export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$site_port"
+  enter_limit
   exec dotnet template.dll
-) >"$work/site.log" 2>&1 &
+) >"$site_out" 2>&1 &
 site_pid=$!
 pids+=("$site_pid")
 wait_for_200 "http://127.0.0.1:$site_port/" "$site_pid"
@@ -299,12 +352,14 @@ dotnet publish "$work/bare" -c Release --use-current-runtime -p:PublishReadyToRu
   || { cat "$work/bare.log" >&2; exit 1; }
 bare_encoding=""
 [ "$encoding" = identity ] || bare_encoding=$encoding
+open_site_log
 (
   cd "$work/bare/out"
   export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$site_port" \
     BARE_WWW="$www" BARE_SECTION="$section" BARE_HEADERS="$work/bare-headers.tsv" BARE_ENCODING="$bare_encoding"
+  enter_limit
   exec dotnet bare.dll
-) >"$work/site.log" 2>&1 &
+) >"$site_out" 2>&1 &
 site_pid=$!
 pids+=("$site_pid")
 wait_for_200 "http://127.0.0.1:$site_port/" "$site_pid"
