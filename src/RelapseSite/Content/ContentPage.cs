@@ -14,7 +14,10 @@ public sealed record Heading(int Level, string Id, string Text);
 
 /// <summary>A page rendered once at load. Immutable: requests only read it.</summary>
 /// <param name="Html">The body as shown on the page's own URL, where the title is the h1.</param>
-/// <param name="HomeHtml">The same body one heading level down, for the home page where the title is an h2.</param>
+/// <param name="HomeHtml">
+/// The same body one heading level down, for the home page where the title is an h2. Its links to other sections are
+/// pointed down the home page when that page is built (<see cref="MarkdownRenderer.PointGuideLinksAtSections"/>).
+/// </param>
 public sealed record ContentPage(
     PageKind Kind,
     string Slug,

@@ -187,6 +187,17 @@ public sealed partial class MarkdownRenderer
             else if (url.StartsWith('/'))
             {
                 internalLinks.Add(new SiteLink(url, line));
+
+                // "/guide/x#what-to-do" names the heading as staff write it; on x's page its id is "x--what-to-do".
+                // "#top" and "#main" are the page's own top and main content, on every page.
+                if (GuideLinkWithHeading().Match(url) is { Success: true } match)
+                {
+                    var (target, heading) = (match.Groups["slug"].Value, match.Groups["fragment"].Value);
+                    if (heading is not ("top" or "main") && !heading.StartsWith(HeadingId(target, string.Empty), StringComparison.Ordinal))
+                    {
+                        link.Url = $"/guide/{target}#{HeadingId(target, heading)}";
+                    }
+                }
             }
             else if (url.StartsWith('#'))
             {
@@ -271,6 +282,31 @@ public sealed partial class MarkdownRenderer
     private static string ShiftHeadings(string html) =>
         HeadingTag().Replace(html, m => $"<{m.Groups[1].Value}h{int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) + 1}");
 
+    /// <summary>
+    /// A section's home-page HTML with its links to other guide sections pointed at those sections further down the
+    /// same page. Staff write <c>/guide/warning-signs</c>, which is right on the section's own page; on the home page,
+    /// which holds the whole guide, following it would load a page the reader already has, a wait on a slow phone and a
+    /// lost place. A link to a heading (<c>/guide/x#what-to-do</c>) goes to that heading, or to the section when no
+    /// heading has that name. A link to a page that is not a section here is left alone: it still goes to the "not
+    /// found" page, and staff are warned about it.
+    /// </summary>
+    public static string PointGuideLinksAtSections(string homeHtml, IReadOnlyDictionary<string, ContentPage> guideBySlug) =>
+        // Safe as plain text substitution, for the reason given at ShiftHeadings: in sanitized output a '<' in text is
+        // always written "&lt;", so "<a href=" can only open a real link, and Markdig writes href first.
+        GuideLink().Replace(homeHtml, m =>
+        {
+            if (!guideBySlug.TryGetValue(m.Groups["slug"].Value, out var target))
+            {
+                return m.Value;
+            }
+
+            // The heading's id ("x--what-to-do", as CheckLinks writes it) or, in case, the heading as staff write it.
+            var fragment = m.Groups["fragment"].Value;
+            var anchor = new[] { fragment, HeadingId(target.Slug, fragment) }
+                .FirstOrDefault(id => fragment.Length > 0 && target.Headings.Any(h => h.Id == id)) ?? target.Slug;
+            return $"<a href=\"#{anchor}\"";
+        });
+
     private static string? SchemeOf(string url)
     {
         // Browsers ignore tabs, newlines and leading spaces inside a scheme ("java\tscript:"), so the check must too.
@@ -334,6 +370,12 @@ public sealed partial class MarkdownRenderer
 
     [GeneratedRegex(@"<(/?)h([1-5])\b")]
     private static partial Regex HeadingTag();
+
+    [GeneratedRegex("^/guide/(?<slug>[a-z0-9]+(?:-[a-z0-9]+)*)#(?<fragment>[a-z0-9][a-z0-9-]*)$")]
+    private static partial Regex GuideLinkWithHeading();
+
+    [GeneratedRegex("<a href=\"/guide/(?<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:#(?<fragment>[^\"]*))?\"")]
+    private static partial Regex GuideLink();
 }
 
 /// <summary>The page, when the file is good enough to serve, and every problem found in it.</summary>

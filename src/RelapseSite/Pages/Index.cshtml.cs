@@ -9,6 +9,9 @@ public sealed class IndexModel(ContentStore store) : PageModel
 {
     public ContentSnapshot Snapshot { get; private set; } = ContentSnapshot.Empty;
 
+    /// <summary>Each guide section with its home-page HTML, links between sections pointing down this page.</summary>
+    public IReadOnlyList<(ContentPage Page, string Html)> Sections { get; private set; } = [];
+
     public IActionResult OnGet()
     {
         // Razor Pages also answers "/Index" and "/index/" here; the home page has one address.
@@ -17,7 +20,9 @@ public sealed class IndexModel(ContentStore store) : PageModel
             return RedirectPermanent("/");
         }
 
+        // Built here, once per content version: the page cache keeps the result until the content changes.
         Snapshot = store.Current;
+        Sections = [.. Snapshot.Guide.Select(p => (p, MarkdownRenderer.PointGuideLinksAtSections(p.HomeHtml, Snapshot.GuideBySlug)))];
         return Page();
     }
 }

@@ -129,6 +129,71 @@ public sealed partial class GuidePagesTests(SiteFactory site) : IClassFixture<Si
         Assert.Contains("naloxone", home, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task On_the_home_page_a_link_to_another_section_goes_down_the_page_and_on_a_section_page_to_that_page()
+    {
+        var client = site.CreateVisitor();
+
+        var home = await client.GetStringAsync("/");
+        var introduction = SectionOf(home, "introduction");
+        var ownPage = await client.GetStringAsync("/guide/introduction");
+
+        // The introduction's "What this guide covers" list links every other section.
+        Assert.Contains("<a href=\"#warning-signs\">", introduction, StringComparison.Ordinal);
+        Assert.Contains("id=\"warning-signs\"", home, StringComparison.Ordinal);
+        Assert.DoesNotContain("<a href=\"/guide/", introduction[..introduction.IndexOf("<p class=\"section-link\">", StringComparison.Ordinal)], StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/guide/warning-signs\">", ownPage, StringComparison.Ordinal);
+
+        // Each section's "Share this section" link still goes to its own page.
+        Assert.Contains("<a href=\"/guide/introduction\">Share this section", introduction, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_link_to_a_heading_of_another_section_goes_to_that_heading_on_both_pages_and_a_broken_or_quoted_link_is_left_alone()
+    {
+        using var custom = new SiteFactory();
+        custom.WriteContent("guide/links.md", """
+            ---
+            title: Links between sections
+            description: A section that links to others.
+            order: 95
+            ---
+            See [the triggers](/guide/warning-signs#triggers-from-people-or-from-within), the same by its id
+            [here](/guide/warning-signs#warning-signs--pulling-away-from-support), [a heading that is not there](/guide/warning-signs#no-such-heading),
+            [a section that is not there](/guide/no-such-section) and [privacy](/privacy).
+
+            Code is shown as written: `<a href="/guide/warning-signs">`.
+            """);
+
+        var client = custom.CreateVisitor();
+        var home = await client.GetStringAsync("/");
+        var section = SectionOf(home, "links");
+        var ownPage = await client.GetStringAsync("/guide/links");
+
+        Assert.Contains("<a href=\"#warning-signs--triggers-from-people-or-from-within\">the triggers</a>", section, StringComparison.Ordinal);
+        Assert.Contains("id=\"warning-signs--triggers-from-people-or-from-within\"", home, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#warning-signs--pulling-away-from-support\">here</a>", section, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#warning-signs\">a heading that is not there</a>", section, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/guide/no-such-section\">a section that is not there</a>", section, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/privacy\">privacy</a>", section, StringComparison.Ordinal);
+        Assert.Contains("<code>&lt;a href=\"/guide/warning-signs\"&gt;</code>", section, StringComparison.Ordinal);
+
+        // On the section's own page, the heading link goes to the heading's id on the other section's page.
+        Assert.Contains("<a href=\"/guide/warning-signs#warning-signs--triggers-from-people-or-from-within\">the triggers</a>", ownPage, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/guide/warning-signs#warning-signs--pulling-away-from-support\">here</a>", ownPage, StringComparison.Ordinal);
+        var target = await client.GetStringAsync("/guide/warning-signs");
+        Assert.Contains("id=\"warning-signs--triggers-from-people-or-from-within\"", target, StringComparison.Ordinal);
+    }
+
+    /// <summary>One guide section of the home page, from its &lt;section&gt; tag to the next.</summary>
+    private static string SectionOf(string home, string slug)
+    {
+        var start = home.IndexOf($"<section id=\"{slug}\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no section '{slug}' on the home page");
+        var end = home.IndexOf("</section>", start, StringComparison.Ordinal);
+        return home[start..end];
+    }
+
     private static string TitleOf(string markdown) =>
         TitleLine().Match(markdown).Groups[1].Value.Trim().Trim('"', '\'');
 
