@@ -25,6 +25,12 @@ public sealed class OutboxDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         DescribeMailRoute();
+        using var turn = await WaitForTurnAsync(stoppingToken);
+        if (turn is null)
+        {
+            return;
+        }
+
         var started = false;
         var interrupted = false;
         var checkpointOwed = false;
@@ -91,6 +97,46 @@ public sealed class OutboxDispatcher(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until this process may deliver from the outbox (<see cref="OutboxDeliveryTurn"/>), trying again every
+    /// <c>Outbox:PollSeconds</c>; null when the site stops first. Meanwhile the form still stores inquiries here, and
+    /// the process that has the turn sends them.
+    /// </summary>
+    private async Task<OutboxDeliveryTurn?> WaitForTurnAsync(CancellationToken stoppingToken)
+    {
+        var said = false;
+        while (true)
+        {
+            var (turn, reason) = OutboxDeliveryTurn.TryTake(outbox.FilePath);
+            if (turn is not null)
+            {
+                if (said)
+                {
+                    logger.LogInformation("This process now delivers the inquiries in the outbox");
+                }
+
+                return turn;
+            }
+
+            if (!said)
+            {
+                logger.LogWarning(
+                    "Another process delivers the inquiries in this outbox ({Reason}); this one stores inquiries and takes over delivery when that one stops",
+                    reason);
+                said = true;
+            }
+
+            try
+            {
+                await Task.Delay(outboxOptions.Value.Poll, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return null;
             }
         }
     }
