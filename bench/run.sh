@@ -105,23 +105,32 @@ wait_for_200() {
   done
 }
 
-# start_site CONTENT_ROOT: starts the published site in Production, sets site_pid and startup_ms (process start to first 200).
-start_site() {
-  local content=$1 start
-  mkdir -p "$work/data"
+# launch DIR DLL URL [NAME=VALUE...]: starts `dotnet DLL` from DIR in Production on the site's port, with those
+# settings and under the memory limit if there is one, sets site_pid, and waits for URL to answer 200.
+launch() {
+  local dir=$1 dll=$2 url=$3
+  shift 3
   open_site_log
-  start=$(now_ms)
   (
-    cd "$app"
-    export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$site_port" \
-      Content__Root="$content" Site__BaseUrl="http://127.0.0.1:$site_port" \
-      DataProtection__KeysPath="$work/data/keys" Mail__PickupDirectory="$work/data/mail" Outbox__Path="$work/data/outbox.db"
+    cd "$dir"
+    export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$site_port"
+    for setting in "$@"; do export "$setting"; done
     enter_limit
-    exec dotnet RelapseSite.dll
+    exec dotnet "$dll"
   ) >"$site_out" 2>&1 &
   site_pid=$!
   pids+=("$site_pid")
-  wait_for_200 "http://127.0.0.1:$site_port/guide/$section" "$site_pid"
+  wait_for_200 "$url" "$site_pid"
+}
+
+# start_site CONTENT_ROOT: starts the published site, sets site_pid and startup_ms (process start to first 200).
+start_site() {
+  local content=$1 start
+  mkdir -p "$work/data"
+  start=$(now_ms)
+  launch "$app" RelapseSite.dll "http://127.0.0.1:$site_port/guide/$section" \
+    Content__Root="$content" Site__BaseUrl="http://127.0.0.1:$site_port" \
+    DataProtection__KeysPath="$work/data/keys" Mail__PickupDirectory="$work/data/mail" Outbox__Path="$work/data/outbox.db"
   startup_ms=$(($(now_ms) - start))
 }
 
@@ -270,12 +279,14 @@ if [ "$files" -gt 0 ]; then
   curl -sf -o "$work/many-home.html" "http://127.0.0.1:$site_port/"
   echo "then / (all $((files - 1)) guide sections on one page, $(stat -c %s "$work/many-home.html") B): $(($(now_ms) - home_start)) ms"
 
-  # Edit one file and time until the site serves the change.
+  # Edit one generated file, from the middle, and time until the site serves the change.
+  topics=("$work/many/guide"/topic-*.md)
+  [ -e "${topics[0]}" ] || { echo "bench: FILES=$files is no more than the real content, so there is no generated file to edit" >&2; exit 1; }
+  edited=${topics[$((${#topics[@]} / 2))]}
   marker="bench-edit-$RANDOM$RANDOM"
-  edited="$work/many/guide/topic-0500.md"
   start=$(now_ms)
   printf '\nEdited by the benchmark: %s.\n' "$marker" >>"$edited"
-  until curl -s "http://127.0.0.1:$site_port/guide/topic-0500" | grep -q "$marker"; do
+  until curl -s "http://127.0.0.1:$site_port/guide/$(basename "$edited" .md)" | grep -q "$marker"; do
     [ $(($(now_ms) - start)) -lt 10000 ] || { echo "bench: the edit was not live within 10 s" >&2; exit 1; }
     sleep 0.01
   done
@@ -293,16 +304,7 @@ echo "== Baseline: the Razor Pages template (dotnet new webapp), same publish, s
 dotnet new webapp -o "$work/template" --no-https >"$work/template.log" 2>&1 || { cat "$work/template.log" >&2; exit 1; }
 dotnet publish "$work/template" -c Release --use-current-runtime -p:PublishReadyToRun=true -o "$work/template/out" --nologo -v quiet >>"$work/template.log" 2>&1 \
   || { cat "$work/template.log" >&2; exit 1; }
-open_site_log
-(
-  cd "$work/template/out"
-  export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$site_port"
-  enter_limit
-  exec dotnet template.dll
-) >"$site_out" 2>&1 &
-site_pid=$!
-pids+=("$site_pid")
-wait_for_200 "http://127.0.0.1:$site_port/" "$site_pid"
+launch "$work/template/out" template.dll "http://127.0.0.1:$site_port/"
 for path in / /Privacy; do
   duration=2 load "http://127.0.0.1:$site_port$path" >/dev/null
   for ((s = 1; s <= samples; s++)); do load "http://127.0.0.1:$site_port$path" >/dev/null; done
@@ -354,17 +356,8 @@ dotnet publish "$work/bare" -c Release --use-current-runtime -p:PublishReadyToRu
   || { cat "$work/bare.log" >&2; exit 1; }
 bare_encoding=""
 [ "$encoding" = identity ] || bare_encoding=$encoding
-open_site_log
-(
-  cd "$work/bare/out"
-  export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$site_port" \
-    BARE_WWW="$www" BARE_SECTION="$section" BARE_HEADERS="$work/bare-headers.tsv" BARE_ENCODING="$bare_encoding"
-  enter_limit
-  exec dotnet bare.dll
-) >"$site_out" 2>&1 &
-site_pid=$!
-pids+=("$site_pid")
-wait_for_200 "http://127.0.0.1:$site_port/" "$site_pid"
+launch "$work/bare/out" bare.dll "http://127.0.0.1:$site_port/" \
+  BARE_WWW="$www" BARE_SECTION="$section" BARE_HEADERS="$work/bare-headers.tsv" BARE_ENCODING="$bare_encoding"
 nginx -c "$work/nginx.conf" -e "$work/nginx-error.log"
 declare -A bare
 for path in "/guide/$section" /; do
