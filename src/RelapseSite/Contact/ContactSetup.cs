@@ -41,6 +41,7 @@ public static class ContactSetup
         services.AddSingleton<InquiryProtector>();
         services.AddSingleton<Outbox>();
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<OutboxDeliveryState>();
         services.AddSingleton<InquiryMessage>();
         services.AddSingleton<IMailSender>(sp => sp.GetRequiredService<IOptions<MailOptions>>().Value.UsesSmtp
             ? ActivatorUtilities.CreateInstance<SmtpMailSender>(sp)

@@ -14,6 +14,7 @@ public sealed class OutboxDispatcher(
     IMailSender sender,
     InquiryMessage messages,
     OutboxSignal signal,
+    OutboxDeliveryState state,
     IOptions<OutboxOptions> outboxOptions,
     IOptions<MailOptions> mailOptions,
     IHostEnvironment environment,
@@ -22,24 +23,47 @@ public sealed class OutboxDispatcher(
 {
     private const int BatchSize = 20;
 
+    /// <summary>This process's turn to deliver; null while another process has it.</summary>
+    private OutboxDeliveryTurn? _turn;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         DescribeMailRoute();
-        using var turn = await WaitForTurnAsync(stoppingToken);
-        if (turn is null)
+        _turn = await WaitForTurnAsync(stoppingToken);
+        try
         {
-            return;
+            await DeliverAsync(stoppingToken);
         }
+        finally
+        {
+            state.Delivering = false;
+            _turn?.Dispose();
+        }
+    }
 
+    private async Task DeliverAsync(CancellationToken stoppingToken)
+    {
         var started = false;
         var interrupted = false;
         var checkpointOwed = false;
-        while (!stoppingToken.IsCancellationRequested)
+        while (!stoppingToken.IsCancellationRequested && _turn is { } turn)
         {
             var options = outboxOptions.Value;
             TimeSpan wait;
             try
             {
+                if (!turn.IsStillAtItsPath())
+                {
+                    (_turn, var waited) = await RetakeTurnAsync(turn, stoppingToken);
+                    if (_turn is null)
+                    {
+                        break;
+                    }
+
+                    // Another process delivered meanwhile and has stopped: start over as at start-up.
+                    started &= !waited;
+                }
+
                 if (!started)
                 {
                     var waiting = await outbox.ResumeAsync(onlyInterrupted: false, stoppingToken);
@@ -109,25 +133,38 @@ public sealed class OutboxDispatcher(
     private async Task<OutboxDeliveryTurn?> WaitForTurnAsync(CancellationToken stoppingToken)
     {
         var said = false;
+        string? problem = null;
         while (true)
         {
-            var (turn, reason) = OutboxDeliveryTurn.TryTake(outbox.FilePath);
+            var turn = OutboxDeliveryTurn.TryTake(outbox.FilePath, out var reason, out var heldElsewhere);
             if (turn is not null)
             {
-                if (said)
+                if (said || problem is not null)
                 {
                     logger.LogInformation("This process now delivers the inquiries in the outbox");
                 }
 
+                (state.Delivering, state.Problem) = (true, null);
                 return turn;
             }
 
-            if (!said)
+            if (heldElsewhere && !said)
             {
                 logger.LogWarning(
                     "Another process delivers the inquiries in this outbox ({Reason}); this one stores inquiries and takes over delivery when that one stops",
                     reason);
                 said = true;
+            }
+            else if (!heldElsewhere && reason != problem)
+            {
+                // Nobody else is delivering either: say so loudly, and in readiness, until it is mended.
+                problem = reason;
+                var path = OutboxDeliveryTurn.LockPath(outbox.FilePath);
+                state.Problem = $"No inquiry is delivered: the outbox's delivery lock {path} cannot be opened ({reason}). Give the site's user access to it, or remove what is in its place.";
+                logger.LogError(
+                    "No inquiry is delivered: the outbox's delivery lock {Path} cannot be opened ({Reason}). Give the site's user access to it, or remove what is in its place",
+                    path,
+                    reason);
             }
 
             try
@@ -139,6 +176,28 @@ public sealed class OutboxDispatcher(
                 return null;
             }
         }
+    }
+
+    /// <summary>
+    /// The lock file was deleted while this process held the turn (taken for a leftover): a process starting now would
+    /// take a turn of its own. Take it again at once on a new file; if another process was quicker, it delivers now,
+    /// and this one waits. <c>Waited</c> is true when the turn came back only after waiting.
+    /// </summary>
+    private async Task<(OutboxDeliveryTurn? Turn, bool Waited)> RetakeTurnAsync(OutboxDeliveryTurn lost, CancellationToken stoppingToken)
+    {
+        lost.Dispose();
+        state.Delivering = false;
+        if (OutboxDeliveryTurn.TryTake(outbox.FilePath, out _, out _) is { } again)
+        {
+            logger.LogWarning("The outbox's delivery lock {Path} was deleted while this process held it, and is made again: do not delete it while a site runs", again.Path);
+            state.Delivering = true;
+            return (again, false);
+        }
+
+        logger.LogError(
+            "The outbox's delivery lock {Path} was deleted while this process held it, and another process has taken it: an inquiry being sent then may reach intake twice",
+            lost.Path);
+        return (await WaitForTurnAsync(stoppingToken), true);
     }
 
     /// <summary>The delay before retry number <paramref name="attempt"/>+1: doubling from the base, capped, with ±25% jitter.</summary>

@@ -5,9 +5,10 @@ namespace RelapseSite.Contact;
 /// <summary>
 /// Readiness of the inquiry path: can the outbox take a new inquiry right now, and is mail getting out? Unhealthy
 /// only when the outbox cannot be written (a posted form would fail); Degraded when an inquiry has waited more than
-/// 15 minutes or any is dead (mail is broken: someone should look). It reads the outbox and never sends mail.
+/// 15 minutes or any is dead (mail is broken: someone should look), or when no inquiry can be delivered because the
+/// delivery lock cannot be opened. It reads the outbox and never sends mail.
 /// </summary>
-public sealed class OutboxHealthCheck(Outbox outbox, TimeProvider time) : IHealthCheck
+public sealed class OutboxHealthCheck(Outbox outbox, OutboxDeliveryState delivery, TimeProvider time) : IHealthCheck
 {
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(15);
 
@@ -32,7 +33,15 @@ public sealed class OutboxHealthCheck(Outbox outbox, TimeProvider time) : IHealt
             ["backlog"] = status.Backlog,
             ["oldestPendingSeconds"] = (long)oldest.TotalSeconds,
             ["dead"] = status.Dead,
+
+            // With several processes on one outbox, only one delivers (OutboxDeliveryTurn); this says which.
+            ["delivering"] = delivery.Delivering,
         };
+
+        if (delivery.Problem is { } problem)
+        {
+            return HealthCheckResult.Degraded(problem, data: data);
+        }
 
         if (status.Dead > 0)
         {

@@ -1,4 +1,8 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RelapseSite.Contact;
+using Serilog.Events;
 
 namespace RelapseSite.Tests.Contact;
 
@@ -44,19 +48,77 @@ public sealed class OutboxDeliveryTurnTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lock_file_that_cannot_be_opened_is_an_error_and_a_degraded_readiness_and_delivery_starts_once_it_is_mended()
+    {
+        await using var smtp = await SmtpTestServer.StartNewAsync();
+        var outbox = Path.Combine(_data, "outbox.db");
+        var lockPath = OutboxDeliveryTurn.LockPath(outbox);
+
+        // A folder where the lock file belongs: it cannot be opened, even by root (CI runs as root).
+        Directory.CreateDirectory(lockPath);
+        using var site = ContactSite.Create(smtp).UseData(_data);
+        var reference = await site.Visitor().SendValidAsync();
+        var error = (await site.Logs.WaitForLogAsync(e => e.Level == LogEventLevel.Error && e.MessageTemplate.Text.StartsWith("No inquiry is delivered", StringComparison.Ordinal)))[0];
+        var stuck = await ReadinessAsync(site);
+        var stored = OutboxFile.Rows(outbox).Single(r => r.Id == reference);
+
+        Directory.Delete(lockPath);
+        await OutboxFile.WaitForStateAsync(outbox, reference, "delivered");
+        var mended = await ReadinessAsync(site);
+
+        Assert.Contains(lockPath, error.RenderMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Equal(("pending", 0), (stored.State, stored.Attempts));
+        Assert.Equal(HealthStatus.Degraded, stuck.Status);
+        Assert.StartsWith("No inquiry is delivered", stuck.Description, StringComparison.Ordinal);
+        Assert.Equal(false, stuck.Data["delivering"]);
+        Assert.Equal(HealthStatus.Healthy, mended.Status);
+        Assert.Equal(true, mended.Data["delivering"]);
+        Assert.Single(smtp.Received);
+    }
+
+    [Fact]
+    public async Task A_lock_file_deleted_while_the_site_runs_is_made_again_so_a_site_starting_then_still_waits_its_turn()
+    {
+        await using var smtp = await SmtpTestServer.StartNewAsync();
+        var outbox = Path.Combine(_data, "outbox.db");
+        var lockPath = OutboxDeliveryTurn.LockPath(outbox);
+        using var first = ContactSite.Create(smtp).UseData(_data);
+        _ = first.Server;
+        await Eventually.Get(() => Task.FromResult(File.Exists(lockPath)), exists => exists);
+
+        File.Delete(lockPath);
+        await first.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.StartsWith("The outbox's delivery lock {Path} was deleted while this process held it, and is made again", StringComparison.Ordinal));
+        using var second = ContactSite.Create(smtp).UseData(_data);
+        var reference = await second.Visitor().SendValidAsync();
+        await second.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.StartsWith("Another process delivers", StringComparison.Ordinal));
+        await OutboxFile.WaitForStateAsync(outbox, reference, "delivered");
+
+        Assert.Equal(true, (await ReadinessAsync(first)).Data["delivering"]);
+        Assert.Equal(false, (await ReadinessAsync(second)).Data["delivering"]);
+        Assert.Equal([$"inquiry-{reference}@relapse.example.org"], smtp.Received.Select(m => m.Message.MessageId));
+    }
+
+    [Fact]
     public void The_turn_is_one_at_a_time_and_free_again_once_let_go()
     {
         var outbox = Path.Combine(_data, "outbox.db");
 
-        var (held, _) = OutboxDeliveryTurn.TryTake(outbox);
-        var (refused, reason) = OutboxDeliveryTurn.TryTake(outbox);
+        var held = OutboxDeliveryTurn.TryTake(outbox, out _, out _);
+        var refused = OutboxDeliveryTurn.TryTake(outbox, out var reason, out var heldElsewhere);
         held!.Dispose();
-        var (again, _) = OutboxDeliveryTurn.TryTake(outbox);
+        var again = OutboxDeliveryTurn.TryTake(outbox, out _, out _);
         again!.Dispose();
 
         Assert.Null(refused);
+        Assert.True(heldElsewhere);
         Assert.Contains(OutboxDeliveryTurn.LockPath(outbox), reason, StringComparison.Ordinal);
         Assert.NotNull(again);
+    }
+
+    private static async Task<HealthReportEntry> ReadinessAsync(SiteFactory site)
+    {
+        var report = await site.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(check => check.Tags.Contains("ready"));
+        return report.Entries["outbox"];
     }
 
     private static Dictionary<string, string> Named(string name)
