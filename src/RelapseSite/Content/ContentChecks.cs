@@ -15,21 +15,39 @@ public static class ContentChecks
     /// <summary>Endings of files meant as pages, longest first: "x.md.txt" is what some editors save "x.md" as.</summary>
     internal static readonly string[] MisnamedEndings = [".md.txt", ".markdown", ".md", ".txt"];
 
-    /// <summary>Links to a page of this site that does not exist, for example after a section was removed or renamed.</summary>
+    /// <summary>
+    /// Links to a page of this site that does not exist, for example after a section was removed or renamed, and links
+    /// to a heading that page does not have ("/guide/warning-signs#no-such-heading").
+    /// </summary>
     public static IEnumerable<ContentError> BrokenLinks(List<ContentPage> pages)
     {
-        var known = pages.Select(p => p.Path).Concat(FixedPaths).ToHashSet(StringComparer.Ordinal);
+        var byPath = pages.ToDictionary(p => p.Path, StringComparer.Ordinal);
         foreach (var page in pages)
         {
             foreach (var link in page.InternalLinks)
             {
                 var path = link.Target.Split('#', '?')[0].TrimEnd('/');
-                if (!known.Contains(path.Length == 0 ? "/" : path))
+                path = path.Length == 0 ? "/" : path;
+                if (!byPath.TryGetValue(path, out var target) && !FixedPaths.Contains(path))
                 {
                     yield return new ContentError(page.SourceFile, link.Line, $"link to '{link.Target}' goes to a page that does not exist");
                 }
+                else if (target is not null && HeadingNamed(link.Target) is { } fragment
+                    && !target.Headings.Any(h => h.Id == ContentPage.HeadingIdFromLink(target.Slug, fragment)))
+                {
+                    yield return new ContentError(page.SourceFile, link.Line,
+                        $"link to '{link.Target}' goes to no heading on that page; after the #, write one of its headings in small letters with hyphens, for example #what-to-do for the heading 'What to do'");
+                }
             }
         }
+    }
+
+    /// <summary>The heading a link names after its '#': none for "#top" and "#main", which every page has, or with a query.</summary>
+    private static string? HeadingNamed(string target)
+    {
+        var hash = target.IndexOf('#', StringComparison.Ordinal);
+        var fragment = hash < 0 || target.Contains('?', StringComparison.Ordinal) ? "" : target[(hash + 1)..];
+        return fragment is "" or "top" or "main" ? null : fragment;
     }
 
     /// <summary>

@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace RelapseSite.Content;
 
 /// <summary>
@@ -9,13 +7,6 @@ namespace RelapseSite.Content;
 /// </summary>
 public sealed class ContentLoader(MarkdownRenderer renderer)
 {
-    /// <summary>Names a page cannot take: they are the site's own routes, or ids the layout already uses.</summary>
-    public static readonly FrozenSet<string> ReservedSlugs = new[]
-    {
-        "contact", "healthz", "sitemap", "sitemap-xml", "robots", "robots-txt", "guide", "error", "errors", "css",
-        "favicon", "api", "index", "home", "main", "toc", "crisis", "top", "thanks", "search",
-    }.ToFrozenSet(StringComparer.Ordinal);
-
     private static readonly (string Folder, PageKind Kind)[] Folders = [("guide", PageKind.Guide), ("pages", PageKind.Standalone)];
 
     private readonly Dictionary<string, FileEntry> _files = new(StringComparer.Ordinal);
@@ -136,7 +127,7 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
         var allowed = new List<ContentPage>();
         foreach (var page in candidates)
         {
-            if (ReservedSlugs.Contains(page.Slug))
+            if (ContentPage.ReservedSlugs.Contains(page.Slug))
             {
                 errors.Add(new ContentError(page.SourceFile, 1, $"slug '{page.Slug}' is reserved for the site itself; choose another file name or 'slug'"));
             }

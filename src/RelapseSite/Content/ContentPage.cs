@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace RelapseSite.Content;
 
 public enum PageKind
@@ -32,8 +34,32 @@ public sealed record ContentPage(
     IReadOnlyList<SiteLink> InternalLinks,
     string SourceFile)
 {
+    /// <summary>Names a page cannot take: they are the site's own routes, or ids the layout already uses.</summary>
+    public static readonly FrozenSet<string> ReservedSlugs = new[]
+    {
+        "contact", "healthz", "sitemap", "sitemap-xml", "robots", "robots-txt", "guide", "error", "errors", "css",
+        "favicon", "api", "index", "home", "main", "toc", "crisis", "top", "thanks", "search",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
     /// <summary>The page's own URL path.</summary>
     public string Path => Kind == PageKind.Guide ? $"/guide/{Slug}" : $"/{Slug}";
+
+    /// <summary>
+    /// A heading's id on its page: its own id after the page's slug and "--". The home page shows every section
+    /// together, and ids must stay unique there; no slug can contain "--".
+    /// </summary>
+    public static string HeadingId(string slug, string? id) => $"{slug}--{id}";
+
+    /// <summary>
+    /// The heading id that a link from elsewhere means by "#fragment" on page <paramref name="slug"/>: staff write the
+    /// heading as it reads ("what-to-do", "What-To-Do", "cómo-pedir-ayuda", or that escaped with %), which on the page
+    /// is "slug--what-to-do"; a fragment already in that form is kept.
+    /// </summary>
+    public static string HeadingIdFromLink(string slug, string fragment)
+    {
+        var heading = Uri.UnescapeDataString(fragment).ToLowerInvariant();
+        return heading.StartsWith(HeadingId(slug, string.Empty), StringComparison.Ordinal) ? heading : HeadingId(slug, heading);
+    }
 }
 
 /// <summary>A link from one page to another page of this site, kept so the checker can find broken ones.</summary>

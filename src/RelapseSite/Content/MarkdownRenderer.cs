@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.RegularExpressions;
 using Ganss.Xss;
 using Markdig;
@@ -73,7 +74,7 @@ public sealed partial class MarkdownRenderer
         foreach (var heading in document.Descendants<HeadingBlock>())
         {
             var attributes = heading.GetAttributes();
-            attributes.Id = HeadingId(slug, attributes.Id);
+            attributes.Id = ContentPage.HeadingId(slug, attributes.Id);
             headings.Add(new Heading(heading.Level, attributes.Id, PlainText(heading.Inline)));
         }
 
@@ -143,9 +144,6 @@ public sealed partial class MarkdownRenderer
         return lines[0] == "---" && !lines.Skip(1).Any(l => l is "---" or "...");
     }
 
-    /// <summary>A heading's id on the page: its own id after the page's slug and "--" (see <see cref="Render"/>).</summary>
-    private static string HeadingId(string slug, string? id) => $"{slug}--{id}";
-
     private static int FrontMatterLine(MarkdownDocument document) =>
         (document.Descendants<YamlFrontMatterBlock>().FirstOrDefault()?.Line ?? 0) + 1;
 
@@ -189,14 +187,14 @@ public sealed partial class MarkdownRenderer
                 internalLinks.Add(new SiteLink(url, line));
 
                 // "/guide/x#what-to-do" names the heading as staff write it; on x's page its id is "x--what-to-do".
+                // The same for a standalone page ("/privacy#..."), but not the site's own pages ("/contact#name").
                 // "#top" and "#main" are the page's own top and main content, on every page.
-                if (GuideLinkWithHeading().Match(url) is { Success: true } match)
+                if (PageLinkWithHeading().Match(url) is { Success: true } match
+                    && match.Groups["fragment"].Value is not ("top" or "main") and var fragment
+                    && (match.Groups["guide"].Success || !ContentPage.ReservedSlugs.Contains(match.Groups["slug"].Value)))
                 {
-                    var (target, heading) = (match.Groups["slug"].Value, match.Groups["fragment"].Value);
-                    if (heading is not ("top" or "main") && !heading.StartsWith(HeadingId(target, string.Empty), StringComparison.Ordinal))
-                    {
-                        link.Url = $"/guide/{target}#{HeadingId(target, heading)}";
-                    }
+                    var target = match.Groups["slug"].Value;
+                    link.Url = $"{match.Groups["path"].Value}#{ContentPage.HeadingIdFromLink(target, fragment)}";
                 }
             }
             else if (url.StartsWith('#'))
@@ -204,7 +202,7 @@ public sealed partial class MarkdownRenderer
                 // Staff write "#what-to-do", as the heading reads; its id here carries the page's slug, which they cannot
                 // know. Pointed at that heading, the link works on the section's page and on the home page alike.
                 var target = url[1..];
-                var id = HeadingId(slug, target);
+                var id = ContentPage.HeadingId(slug, target);
                 if (headings.Any(h => h.Id == id))
                 {
                     link.Url = "#" + id;
@@ -300,10 +298,10 @@ public sealed partial class MarkdownRenderer
                 return m.Value;
             }
 
-            // The heading's id ("x--what-to-do", as CheckLinks writes it) or, in case, the heading as staff write it.
-            var fragment = m.Groups["fragment"].Value;
-            var anchor = new[] { fragment, HeadingId(target.Slug, fragment) }
-                .FirstOrDefault(id => fragment.Length > 0 && target.Headings.Any(h => h.Id == id)) ?? target.Slug;
+            // The heading's id, as CheckLinks wrote it (escaped with % on the way out, when it has accents).
+            var fragment = WebUtility.HtmlDecode(m.Groups["fragment"].Value);
+            var id = fragment.Length > 0 ? ContentPage.HeadingIdFromLink(target.Slug, fragment) : null;
+            var anchor = id is not null && target.Headings.Any(h => h.Id == id) ? Uri.EscapeDataString(id) : target.Slug;
             return $"<a href=\"#{anchor}\"";
         });
 
@@ -371,8 +369,8 @@ public sealed partial class MarkdownRenderer
     [GeneratedRegex(@"<(/?)h([1-5])\b")]
     private static partial Regex HeadingTag();
 
-    [GeneratedRegex("^/guide/(?<slug>[a-z0-9]+(?:-[a-z0-9]+)*)#(?<fragment>[a-z0-9][a-z0-9-]*)$")]
-    private static partial Regex GuideLinkWithHeading();
+    [GeneratedRegex("^(?<path>/(?<guide>guide/)?(?<slug>[a-z0-9]+(?:-[a-z0-9]+)*))/?#(?<fragment>[^#?/]+)$")]
+    private static partial Regex PageLinkWithHeading();
 
     [GeneratedRegex("<a href=\"/guide/(?<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:#(?<fragment>[^\"]*))?\"")]
     private static partial Regex GuideLink();

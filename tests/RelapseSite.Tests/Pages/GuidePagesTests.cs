@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using RelapseSite.Content;
 
 namespace RelapseSite.Tests.Pages;
 
@@ -149,9 +151,19 @@ public sealed partial class GuidePagesTests(SiteFactory site) : IClassFixture<Si
     }
 
     [Fact]
-    public async Task A_link_to_a_heading_of_another_section_goes_to_that_heading_on_both_pages_and_a_broken_or_quoted_link_is_left_alone()
+    public async Task A_link_to_a_heading_of_another_page_goes_to_that_heading_on_both_pages_and_a_broken_or_quoted_link_is_left_alone()
     {
         using var custom = new SiteFactory();
+        custom.WriteContent("guide/acentos.md", """
+            ---
+            title: En español
+            description: A section with a heading in Spanish.
+            order: 96
+            ---
+            ## Cómo pedir ayuda
+
+            Llámenos.
+            """);
         custom.WriteContent("guide/links.md", """
             ---
             title: Links between sections
@@ -159,8 +171,10 @@ public sealed partial class GuidePagesTests(SiteFactory site) : IClassFixture<Si
             order: 95
             ---
             See [the triggers](/guide/warning-signs#triggers-from-people-or-from-within), the same by its id
-            [here](/guide/warning-signs#warning-signs--pulling-away-from-support), [a heading that is not there](/guide/warning-signs#no-such-heading),
-            [a section that is not there](/guide/no-such-section) and [privacy](/privacy).
+            [here](/guide/warning-signs#warning-signs--pulling-away-from-support), [in capitals](/guide/warning-signs#Big-Changes-In-Your-Life),
+            [with a slash](/guide/warning-signs/#signs-in-someone-you-love), [in Spanish](/guide/acentos#cómo-pedir-ayuda),
+            [a heading that is not there](/guide/warning-signs#no-such-heading), [a section that is not there](/guide/no-such-section),
+            [privacy](/privacy), [where details go](/privacy#where-your-details-go) and [the form's name box](/contact#name).
 
             Code is shown as written: `<a href="/guide/warning-signs">`.
             """);
@@ -169,20 +183,37 @@ public sealed partial class GuidePagesTests(SiteFactory site) : IClassFixture<Si
         var home = await client.GetStringAsync("/");
         var section = SectionOf(home, "links");
         var ownPage = await client.GetStringAsync("/guide/links");
+        var warnings = custom.Services.GetRequiredService<ContentStore>().Current.Warnings.Select(w => w.ToString()).ToList();
 
+        // On the home page, each goes down the page to the heading, or to the section when it has no such heading.
         Assert.Contains("<a href=\"#warning-signs--triggers-from-people-or-from-within\">the triggers</a>", section, StringComparison.Ordinal);
         Assert.Contains("id=\"warning-signs--triggers-from-people-or-from-within\"", home, StringComparison.Ordinal);
         Assert.Contains("<a href=\"#warning-signs--pulling-away-from-support\">here</a>", section, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#warning-signs--big-changes-in-your-life\">in capitals</a>", section, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#warning-signs--signs-in-someone-you-love\">with a slash</a>", section, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#acentos--c%C3%B3mo-pedir-ayuda\">in Spanish</a>", section, StringComparison.Ordinal);
+        Assert.Contains("id=\"acentos--cómo-pedir-ayuda\"", home, StringComparison.Ordinal);
         Assert.Contains("<a href=\"#warning-signs\">a heading that is not there</a>", section, StringComparison.Ordinal);
         Assert.Contains("<a href=\"/guide/no-such-section\">a section that is not there</a>", section, StringComparison.Ordinal);
         Assert.Contains("<a href=\"/privacy\">privacy</a>", section, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/privacy#privacy--where-your-details-go\">where details go</a>", section, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/contact#name\">the form's name box</a>", section, StringComparison.Ordinal);
         Assert.Contains("<code>&lt;a href=\"/guide/warning-signs\"&gt;</code>", section, StringComparison.Ordinal);
 
-        // On the section's own page, the heading link goes to the heading's id on the other section's page.
+        // On the section's own page, a heading link goes to the heading's id on the other page.
         Assert.Contains("<a href=\"/guide/warning-signs#warning-signs--triggers-from-people-or-from-within\">the triggers</a>", ownPage, StringComparison.Ordinal);
         Assert.Contains("<a href=\"/guide/warning-signs#warning-signs--pulling-away-from-support\">here</a>", ownPage, StringComparison.Ordinal);
-        var target = await client.GetStringAsync("/guide/warning-signs");
-        Assert.Contains("id=\"warning-signs--triggers-from-people-or-from-within\"", target, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/guide/warning-signs#warning-signs--signs-in-someone-you-love\">with a slash</a>", ownPage, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/guide/acentos#acentos--c%C3%B3mo-pedir-ayuda\">in Spanish</a>", ownPage, StringComparison.Ordinal);
+        Assert.Contains("id=\"privacy--where-your-details-go\"", await client.GetStringAsync("/privacy"), StringComparison.Ordinal);
+
+        // Staff hear about the heading that is not there and the page that is not there, and about nothing else.
+        Assert.Equal(
+            [
+                "guide/links.md:9: link to '/guide/warning-signs#no-such-heading' goes to no heading on that page; after the #, write one of its headings in small letters with hyphens, for example #what-to-do for the heading 'What to do'",
+                "guide/links.md:9: link to '/guide/no-such-section' goes to a page that does not exist",
+            ],
+            warnings.Where(w => w.StartsWith("guide/links.md", StringComparison.Ordinal)));
     }
 
     /// <summary>One guide section of the home page, from its &lt;section&gt; tag to the next.</summary>
