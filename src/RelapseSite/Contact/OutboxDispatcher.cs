@@ -148,14 +148,19 @@ public sealed class OutboxDispatcher(
                 return turn;
             }
 
-            if (heldElsewhere && !said)
+            if (heldElsewhere)
             {
-                logger.LogWarning(
-                    "Another process delivers the inquiries in this outbox ({Reason}); this one stores inquiries and takes over delivery when that one stops",
-                    reason);
-                said = true;
+                // Whatever was wrong with the lock file is mended: another process holds it, and delivers.
+                state.Problem = null;
+                if (!said)
+                {
+                    logger.LogWarning(
+                        "Another process delivers the inquiries in this outbox ({Reason}); this one stores inquiries and takes over delivery when that one stops",
+                        reason);
+                    said = true;
+                }
             }
-            else if (!heldElsewhere && reason != problem)
+            else if (reason != problem)
             {
                 // Nobody else is delivering either: say so loudly, and in readiness, until it is mended.
                 problem = reason;

@@ -77,6 +77,28 @@ public sealed class OutboxDeliveryTurnTests : IDisposable
     }
 
     [Fact]
+    public async Task Once_the_lock_file_is_mended_and_another_process_has_the_turn_readiness_no_longer_reports_the_problem()
+    {
+        var outbox = Path.Combine(_data, "outbox.db");
+        var lockPath = OutboxDeliveryTurn.LockPath(outbox);
+        Directory.CreateDirectory(lockPath);
+
+        // The site tries the lock every 3 s here, so the lock file is mended and taken between two of its tries.
+        using var site = ContactSite.Create().UseData(_data).Set("Outbox:PollSeconds", "3");
+        _ = site.Server;
+        await site.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.StartsWith("No inquiry is delivered", StringComparison.Ordinal));
+
+        Directory.Delete(lockPath);
+        using var other = OutboxDeliveryTurn.TryTake(outbox, out _, out _);
+        await site.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.StartsWith("Another process delivers", StringComparison.Ordinal));
+        var health = await ReadinessAsync(site);
+
+        Assert.NotNull(other);
+        Assert.Equal(HealthStatus.Healthy, health.Status);
+        Assert.Equal(false, health.Data["delivering"]);
+    }
+
+    [Fact]
     public async Task A_lock_file_deleted_while_the_site_runs_is_made_again_so_a_site_starting_then_still_waits_its_turn()
     {
         await using var smtp = await SmtpTestServer.StartNewAsync();
