@@ -116,9 +116,9 @@ public sealed class LogCapture : ILogEventSink
     /// Waits for matching events. Log lines come a moment after what they report: the dispatcher writes the outbox
     /// first and logs after, and a request's line is written once its response has gone.
     /// </summary>
-    public async Task<IReadOnlyList<LogEvent>> WaitForLogAsync(Func<LogEvent, bool> match)
+    public async Task<IReadOnlyList<LogEvent>> WaitForLogAsync(Func<LogEvent, bool> match, TimeSpan? limit = null)
     {
-        var found = await Eventually.Get(() => Task.FromResult<IReadOnlyList<LogEvent>>([.. Events.Where(match)]), events => events.Count > 0);
+        var found = await Eventually.Get(() => Task.FromResult<IReadOnlyList<LogEvent>>([.. Events.Where(match)]), events => events.Count > 0, limit);
         Assert.NotEmpty(found);
         return found;
     }

@@ -15,18 +15,25 @@ public sealed class OutboxDeliveryTurn : IDisposable
 {
     private readonly FileStream _lock;
 
-    private OutboxDeliveryTurn(FileStream held, string path) => (_lock, Path) = (held, path);
+    /// <summary>What /proc names the locked file as, when taken (Linux); null elsewhere.</summary>
+    private readonly string? _heldAs;
 
-    /// <summary>The lock file's full path.</summary>
+    private OutboxDeliveryTurn(FileStream held, string path)
+    {
+        (_lock, Path) = (held, path);
+        _heldAs = HeldAs();
+    }
+
+    /// <summary>The lock file's path.</summary>
     public string Path { get; }
 
     public static string LockPath(string outboxPath) => outboxPath + ".delivery-lock";
 
     /// <summary>
-    /// The turn; or null and why not: <paramref name="heldElsewhere"/> when another process has it, otherwise the lock
-    /// file cannot be opened at all (a folder in its place, no access), which no waiting will mend.
+    /// The turn; or null and why not. <see cref="TakeResult.HeldElsewhere"/> when another process has it; otherwise the
+    /// lock file cannot be opened at all (a folder in its place, no access, a broken link), which no waiting will mend.
     /// </summary>
-    public static OutboxDeliveryTurn? TryTake(string outboxPath, out string? reason, out bool heldElsewhere)
+    public static TakeResult TryTake(string outboxPath)
     {
         var path = LockPath(outboxPath);
         try
@@ -36,44 +43,50 @@ public sealed class OutboxDeliveryTurn : IDisposable
             // FileShare.None is an exclusive advisory lock (flock) on Linux and a sharing lock on Windows: a second
             // process, or a second host in this one, is refused until the holder closes the file. Read access is
             // enough to lock, so a lock file left behind by another user (a run as root) still works if readable.
-            var held = new OutboxDeliveryTurn(new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.None), path);
-            (reason, heldElsewhere) = (null, false);
-            return held;
+            return new(new OutboxDeliveryTurn(new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.None), path), null, false);
         }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or DirectoryNotFoundException or FileNotFoundException or PathTooLongException)
+        catch (IOException ex) when (IsHeldElsewhere(ex))
         {
-            (reason, heldElsewhere) = (ex.Message, false);
-            return null;
+            return new(null, ex.Message, true);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            (reason, heldElsewhere) = (ex.Message, true);
+            return new(null, ex.Message, false);
+        }
+    }
+
+    /// <summary>
+    /// False once the file this turn locks is no longer the one at its path: deleted, moved away, or replaced, when a
+    /// process starting then would take a turn of its own. Linux names the locked file in /proc, with "(deleted)" once
+    /// it is; elsewhere only a missing file is seen.
+    /// </summary>
+    public bool IsStillAtItsPath() => File.Exists(Path) && (_heldAs is null || HeldAs() == _heldAs);
+
+    public void Dispose() => _lock.Dispose();
+
+    private string? HeldAs()
+    {
+        try
+        {
+            return new FileInfo($"/proc/self/fd/{_lock.SafeFileHandle.DangerousGetHandle()}").LinkTarget;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
             return null;
         }
     }
 
     /// <summary>
-    /// False once the file this turn locks is no longer the one at its path: deleted, or deleted and made anew, when a
-    /// process starting then would take a turn of its own. Linux shows a deleted open file in /proc; elsewhere only a
-    /// missing file is seen.
+    /// The lock is taken: EWOULDBLOCK from flock, which .NET reports as the errno (11 on Linux, 35 on macOS), or a
+    /// sharing or lock violation on Windows. Any other failure (no access, a loop of links, a read-only or full disk)
+    /// means nobody may hold the turn, and must be said as such.
     /// </summary>
-    public bool IsStillAtItsPath()
-    {
-        if (!File.Exists(Path))
-        {
-            return false;
-        }
-
-        try
-        {
-            var target = new FileInfo($"/proc/self/fd/{_lock.SafeFileHandle.DangerousGetHandle()}").LinkTarget;
-            return target is null || !target.EndsWith(" (deleted)", StringComparison.Ordinal);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return true;
-        }
-    }
-
-    public void Dispose() => _lock.Dispose();
+    private static bool IsHeldElsewhere(IOException ex) =>
+        ex.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
 }
+
+/// <summary>The outcome of one try for the delivery turn.</summary>
+/// <param name="Turn">The turn, or null.</param>
+/// <param name="Reason">Why not, when null.</param>
+/// <param name="HeldElsewhere">Another process holds the turn (rather than the lock file being unusable).</param>
+public readonly record struct TakeResult(OutboxDeliveryTurn? Turn, string? Reason, bool HeldElsewhere);

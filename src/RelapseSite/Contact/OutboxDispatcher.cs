@@ -23,8 +23,14 @@ public sealed class OutboxDispatcher(
 {
     private const int BatchSize = 20;
 
+    /// <summary>How long opening the lock file may take: a named pipe in its place, or a share that does not answer, would block for good.</summary>
+    private static readonly TimeSpan LockOpenTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>This process's turn to deliver; null while another process has it.</summary>
     private OutboxDeliveryTurn? _turn;
+
+    /// <summary>A try for the turn that has not finished opening the lock file; never more than one at a time.</summary>
+    private Task<TakeResult>? _pendingTake;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -136,7 +142,17 @@ public sealed class OutboxDispatcher(
         string? problem = null;
         while (true)
         {
-            var turn = OutboxDeliveryTurn.TryTake(outbox.FilePath, out var reason, out var heldElsewhere);
+            TakeResult result;
+            try
+            {
+                result = await TryTakeAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            var (turn, reason, heldElsewhere) = result;
             if (turn is not null)
             {
                 if (said || problem is not null)
@@ -162,12 +178,12 @@ public sealed class OutboxDispatcher(
             }
             else if (reason != problem)
             {
-                // Nobody else is delivering either: say so loudly, and in readiness, until it is mended.
+                // Perhaps nobody is delivering at all: say so loudly, and in readiness, until it is mended.
                 problem = reason;
                 var path = OutboxDeliveryTurn.LockPath(outbox.FilePath);
-                state.Problem = $"No inquiry is delivered: the outbox's delivery lock {path} cannot be opened ({reason}). Give the site's user access to it, or remove what is in its place.";
+                state.Problem = $"This process cannot deliver inquiries: the outbox's delivery lock {path} cannot be opened ({reason}). Unless another site process holds it, none is delivered. Give the site's user access to it, or remove what is in its place.";
                 logger.LogError(
-                    "No inquiry is delivered: the outbox's delivery lock {Path} cannot be opened ({Reason}). Give the site's user access to it, or remove what is in its place",
+                    "This process cannot deliver inquiries: the outbox's delivery lock {Path} cannot be opened ({Reason}). Unless another site process holds it, none is delivered. Give the site's user access to it, or remove what is in its place",
                     path,
                     reason);
             }
@@ -183,25 +199,48 @@ public sealed class OutboxDispatcher(
         }
     }
 
+    /// <summary>One try for the turn, given <see cref="LockOpenTimeout"/> to open the lock file; a try still blocked is waited on again next time.</summary>
+    private async Task<TakeResult> TryTakeAsync(CancellationToken stoppingToken)
+    {
+        var path = outbox.FilePath;
+        _pendingTake ??= Task.Run(() => OutboxDeliveryTurn.TryTake(path), CancellationToken.None);
+        try
+        {
+            var result = await _pendingTake.WaitAsync(LockOpenTimeout, time, stoppingToken);
+            _pendingTake = null;
+            return result;
+        }
+        catch (TimeoutException)
+        {
+            return new(null, $"opening it has not finished in {LockOpenTimeout.TotalSeconds:0} s: is it a named pipe, or on a share that does not answer?", false);
+        }
+    }
+
     /// <summary>
-    /// The lock file was deleted while this process held the turn (taken for a leftover): a process starting now would
-    /// take a turn of its own. Take it again at once on a new file; if another process was quicker, it delivers now,
-    /// and this one waits. <c>Waited</c> is true when the turn came back only after waiting.
+    /// The lock file was deleted, moved or replaced while this process held the turn (taken for a leftover): a process
+    /// starting now would take a turn of its own. Take it again at once; if another process was quicker, it delivers
+    /// now, and this one waits. <c>Waited</c> is true when the turn came back only after waiting.
     /// </summary>
     private async Task<(OutboxDeliveryTurn? Turn, bool Waited)> RetakeTurnAsync(OutboxDeliveryTurn lost, CancellationToken stoppingToken)
     {
         lost.Dispose();
         state.Delivering = false;
-        if (OutboxDeliveryTurn.TryTake(outbox.FilePath, out _, out _) is { } again)
+        var (again, _, heldElsewhere) = await TryTakeAsync(stoppingToken);
+        if (again is not null)
         {
-            logger.LogWarning("The outbox's delivery lock {Path} was deleted while this process held it, and is made again: do not delete it while a site runs", again.Path);
+            logger.LogWarning("The outbox's delivery lock {Path} was deleted or moved while this process held it, and is made again: leave it in place while a site runs", again.Path);
             state.Delivering = true;
             return (again, false);
         }
 
-        logger.LogError(
-            "The outbox's delivery lock {Path} was deleted while this process held it, and another process has taken it: an inquiry being sent then may reach intake twice",
-            lost.Path);
+        if (heldElsewhere)
+        {
+            logger.LogError(
+                "The outbox's delivery lock {Path} was deleted or moved while this process held it, and another process has taken it: an inquiry being sent then may reach intake twice",
+                lost.Path);
+        }
+
+        // Otherwise the lock file cannot be opened now, which the wait reports.
         return (await WaitForTurnAsync(stoppingToken), true);
     }
 

@@ -58,7 +58,7 @@ public sealed class OutboxDeliveryTurnTests : IDisposable
         Directory.CreateDirectory(lockPath);
         using var site = ContactSite.Create(smtp).UseData(_data);
         var reference = await site.Visitor().SendValidAsync();
-        var error = (await site.Logs.WaitForLogAsync(e => e.Level == LogEventLevel.Error && e.MessageTemplate.Text.StartsWith("No inquiry is delivered", StringComparison.Ordinal)))[0];
+        var error = (await site.Logs.WaitForLogAsync(e => e.Level == LogEventLevel.Error && e.MessageTemplate.Text.StartsWith("This process cannot deliver inquiries", StringComparison.Ordinal)))[0];
         var stuck = await ReadinessAsync(site);
         var stored = OutboxFile.Rows(outbox).Single(r => r.Id == reference);
 
@@ -69,7 +69,7 @@ public sealed class OutboxDeliveryTurnTests : IDisposable
         Assert.Contains(lockPath, error.RenderMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         Assert.Equal(("pending", 0), (stored.State, stored.Attempts));
         Assert.Equal(HealthStatus.Degraded, stuck.Status);
-        Assert.StartsWith("No inquiry is delivered", stuck.Description, StringComparison.Ordinal);
+        Assert.StartsWith("This process cannot deliver inquiries", stuck.Description, StringComparison.Ordinal);
         Assert.Equal(false, stuck.Data["delivering"]);
         Assert.Equal(HealthStatus.Healthy, mended.Status);
         Assert.Equal(true, mended.Data["delivering"]);
@@ -86,10 +86,10 @@ public sealed class OutboxDeliveryTurnTests : IDisposable
         // The site tries the lock every 3 s here, so the lock file is mended and taken between two of its tries.
         using var site = ContactSite.Create().UseData(_data).Set("Outbox:PollSeconds", "3");
         _ = site.Server;
-        await site.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.StartsWith("No inquiry is delivered", StringComparison.Ordinal));
+        await site.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.StartsWith("This process cannot deliver inquiries", StringComparison.Ordinal));
 
         Directory.Delete(lockPath);
-        using var other = OutboxDeliveryTurn.TryTake(outbox, out _, out _);
+        using var other = OutboxDeliveryTurn.TryTake(outbox).Turn;
         await site.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.StartsWith("Another process delivers", StringComparison.Ordinal));
         var health = await ReadinessAsync(site);
 
@@ -109,7 +109,7 @@ public sealed class OutboxDeliveryTurnTests : IDisposable
         await Eventually.Get(() => Task.FromResult(File.Exists(lockPath)), exists => exists);
 
         File.Delete(lockPath);
-        await first.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.StartsWith("The outbox's delivery lock {Path} was deleted while this process held it, and is made again", StringComparison.Ordinal));
+        await first.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.StartsWith("The outbox's delivery lock {Path} was deleted or moved while this process held it, and is made again", StringComparison.Ordinal));
         using var second = ContactSite.Create(smtp).UseData(_data);
         var reference = await second.Visitor().SendValidAsync();
         await second.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.StartsWith("Another process delivers", StringComparison.Ordinal));
@@ -121,14 +121,65 @@ public sealed class OutboxDeliveryTurnTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lock_file_moved_away_and_replaced_while_the_site_runs_is_taken_again_so_only_one_process_delivers()
+    {
+        var outbox = Path.Combine(_data, "outbox.db");
+        var lockPath = OutboxDeliveryTurn.LockPath(outbox);
+        using var site = ContactSite.Create().UseData(_data);
+        _ = site.Server;
+        await Eventually.Get(() => Task.FromResult(File.Exists(lockPath)), exists => exists);
+
+        // Moved, not deleted: the site's lock follows the file to its new name, so a new file at the path is free.
+        File.Move(lockPath, lockPath + ".old");
+        File.WriteAllBytes(lockPath, []);
+        await site.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.StartsWith("The outbox's delivery lock {Path} was deleted or moved while this process held it, and is made again", StringComparison.Ordinal));
+        var (other, _, heldElsewhere) = OutboxDeliveryTurn.TryTake(outbox);
+
+        Assert.Null(other);
+        Assert.True(heldElsewhere);
+        Assert.Equal(true, (await ReadinessAsync(site)).Data["delivering"]);
+    }
+
+    [Theory]
+    [InlineData("a link to itself")]
+    [InlineData("a named pipe")]
+    public async Task A_lock_path_that_cannot_be_a_lock_is_said_in_the_log_and_in_readiness_not_taken_for_another_process(string what)
+    {
+        var outbox = Path.Combine(_data, "outbox.db");
+        var lockPath = OutboxDeliveryTurn.LockPath(outbox);
+        if (what == "a link to itself")
+        {
+            File.CreateSymbolicLink(lockPath, lockPath);
+        }
+        else
+        {
+            // Opening a named pipe waits for a writer that never comes; the site gives up after 5 s and says why.
+            using var mkfifo = System.Diagnostics.Process.Start("mkfifo", lockPath);
+            await mkfifo.WaitForExitAsync();
+        }
+
+        using var site = ContactSite.Create().UseData(_data);
+        _ = site.Server;
+        var error = (await site.Logs.WaitForLogAsync(
+            e => e.Level == LogEventLevel.Error && e.MessageTemplate.Text.StartsWith("This process cannot deliver inquiries", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30)))[0];
+        var health = await ReadinessAsync(site);
+
+        Assert.Contains(lockPath, error.RenderMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.DoesNotContain(site.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Another process delivers", StringComparison.Ordinal));
+        Assert.Equal(HealthStatus.Degraded, health.Status);
+        Assert.Equal(false, health.Data["delivering"]);
+    }
+
+    [Fact]
     public void The_turn_is_one_at_a_time_and_free_again_once_let_go()
     {
         var outbox = Path.Combine(_data, "outbox.db");
 
-        var held = OutboxDeliveryTurn.TryTake(outbox, out _, out _);
-        var refused = OutboxDeliveryTurn.TryTake(outbox, out var reason, out var heldElsewhere);
+        var held = OutboxDeliveryTurn.TryTake(outbox).Turn;
+        var (refused, reason, heldElsewhere) = OutboxDeliveryTurn.TryTake(outbox);
         held!.Dispose();
-        var again = OutboxDeliveryTurn.TryTake(outbox, out _, out _);
+        var again = OutboxDeliveryTurn.TryTake(outbox).Turn;
         again!.Dispose();
 
         Assert.Null(refused);
