@@ -42,5 +42,12 @@ public sealed class ContentSnapshot
     /// <summary>The newest review date across the guide, for the home page and the sitemap.</summary>
     public DateOnly? LastReviewed => Guide.Max(p => p.LastReviewed);
 
+    /// <summary>
+    /// The page in <paramref name="pages"/> (<see cref="GuideBySlug"/> or <see cref="Standalone"/>) with this slug, as
+    /// typed in any case: slugs are lower-case, and an address typed from a leaflet or a text message may not be.
+    /// </summary>
+    public static ContentPage? Find(IReadOnlyDictionary<string, ContentPage> pages, string slug) =>
+        pages.TryGetValue(slug, out var page) || pages.TryGetValue(slug.ToLowerInvariant(), out page) ? page : null;
+
     public IEnumerable<ContentPage> AllPages => Guide.Concat(Standalone.Values.OrderBy(p => p.Slug, StringComparer.Ordinal));
 }

@@ -11,9 +11,7 @@ public sealed class StandaloneModel(ContentStore store) : PageModel
 
     public IActionResult OnGet(string slug)
     {
-        var pages = store.Current.Standalone;
-        // Slugs are lower-case; an address typed from a leaflet or a text message may not be.
-        if (!pages.TryGetValue(slug, out var page) && !pages.TryGetValue(slug.ToLowerInvariant(), out page))
+        if (ContentSnapshot.Find(store.Current.Standalone, slug) is not { } page)
         {
             return NotFound();
         }

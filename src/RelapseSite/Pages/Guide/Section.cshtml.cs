@@ -22,8 +22,7 @@ public sealed class SectionModel(ContentStore store) : PageModel
         }
 
         var content = store.Current;
-        // Slugs are lower-case; an address typed from a leaflet or a text message may not be.
-        if (!content.GuideBySlug.TryGetValue(slug, out var section) && !content.GuideBySlug.TryGetValue(slug.ToLowerInvariant(), out section))
+        if (ContentSnapshot.Find(content.GuideBySlug, slug) is not { } section)
         {
             return NotFound();
         }
