@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using RelapseSite.Web;
 using Serilog;
 
@@ -18,13 +19,15 @@ try
         return await command(app);
     }
 
+    // Every setting is checked before anything starts, so a misconfigured site names all its wrong keys at once.
+    app.Services.GetRequiredService<IStartupValidator>().Validate();
     app.UseSite();
     await app.RunAsync();
     return 0;
 }
 catch (Exception ex) when (ex is not HostAbortedException)
 {
-    Log.Fatal(ex, "The site could not start");
+    StartupFailure.Log(ex);
     return 1;
 }
 finally

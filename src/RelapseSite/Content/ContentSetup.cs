@@ -23,7 +23,7 @@ public static class ContentSetup
             var root = options.ResolveRoot(environment.ContentRootPath);
             return ContentLoader.HasContent(root)
                 ? ValidateOptionsResult.Success
-                : ValidateOptionsResult.Fail($"Content:Root: the content folder '{root}' is missing or has no Markdown files in guide/ or pages/.");
+                : ValidateOptionsResult.Fail(ContentOptions.NoContentAt(root));
         }
     }
 }

@@ -41,8 +41,9 @@ public sealed class ContentStore : IDisposable
     {
         if (!ContentLoader.HasContent(Root))
         {
-            throw new InvalidOperationException(
-                $"Content:Root: the content folder '{Root}' is missing or has no Markdown files in guide/ or pages/.");
+            // The same failure ContentOptions' own check reports, for a folder emptied since: named, not a stack trace.
+            throw new OptionsValidationException(ContentOptions.Section, typeof(ContentOptions),
+                [ContentOptions.NoContentAt(Root)]);
         }
 
         Reload();

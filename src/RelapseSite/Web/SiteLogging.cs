@@ -48,7 +48,8 @@ public static class SiteLogging
                 logger.MinimumLevel.Override(HostingDiagnostics, LevelAlias.Off);
                 logger.ReadFrom.Configuration(builder.Configuration, ConfigurableAssemblies)
                     .ReadFrom.Services(services)
-                    .Enrich.FromLogContext();
+                    .Enrich.FromLogContext()
+                    .Filter.ByExcluding(IsHostStartFailure);
                 if (development)
                 {
                     logger.WriteTo.Console(outputTemplate: ReadableTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
@@ -84,6 +85,14 @@ public static class SiteLogging
         return app;
     }
 
+    /// <summary>
+    /// The host's own "Hosting failed to start" line. Program logs the same failure once, in plain words (<see
+    /// cref="StartupFailure"/>), so the operator is not handed the same stack trace twice.
+    /// </summary>
+    private static bool IsHostStartFailure(LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue("EventId", out var id) && id is StructureValue structure
+        && structure.Properties.Any(p => p.Name == "Name" && p.Value is ScalarValue { Value: "HostedServiceStartupFaulted" });
+
     private static bool IsErrorPagePass(HttpContext context) =>
         context.Features.Get<IStatusCodeReExecuteFeature>() is not null || context.Features.Get<IExceptionHandlerFeature>() is not null;
 
@@ -101,7 +110,7 @@ public static class SiteLogging
         {
             if (!Enum.TryParse<LogEventLevel>(level.Value, ignoreCase: true, out _) || int.TryParse(level.Value, out _))
             {
-                throw new InvalidOperationException(
+                throw new SettingException(
                     $"{level.Path}: '{level.Value}' is not a log level; use Verbose, Debug, Information, Warning, Error or Fatal.");
             }
         }
@@ -111,7 +120,7 @@ public static class SiteLogging
             var (name, key) = string.IsNullOrEmpty(sink.Value) ? (sink["Name"], sink.Path + ":Name") : (sink.Value, sink.Path);
             if (!string.Equals(name, "Console", StringComparison.OrdinalIgnoreCase))
             {
-                throw new InvalidOperationException(
+                throw new SettingException(
                     $"{key}: '{name}' is not a log destination this site includes. It logs to standard output, for the host to collect; remove this setting.");
             }
         }

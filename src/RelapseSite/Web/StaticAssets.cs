@@ -24,7 +24,7 @@ public static class StaticAssets
         var reload = builder.Configuration[ReloadAtRuntime];
         if (reload is not null && !bool.TryParse(reload, out _))
         {
-            throw new InvalidOperationException($"{ReloadAtRuntime}: '{reload}' is not true or false.");
+            throw new SettingException($"{ReloadAtRuntime}: '{reload}' is not true or false.");
         }
 
         if (builder.Environment.IsDevelopment())

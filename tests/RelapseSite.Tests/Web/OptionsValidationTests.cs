@@ -79,6 +79,54 @@ public sealed class OptionsValidationTests : IDisposable
     }
 
     [Fact]
+    public async Task Several_wrong_settings_are_named_together_in_one_plain_line()
+    {
+        var (exitCode, error, output) = await Start(new()
+        {
+            ["Site__PhoneE164"] = "555-1234",
+            ["Outbox__PollSeconds"] = "-1",
+            ["Mail__To"] = "not-an-address",
+        });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Site:PhoneE164 must be in E.164 form", error, StringComparison.Ordinal);
+        Assert.Contains("Outbox:PollSeconds must be between 0.01 and 3600.", error, StringComparison.Ordinal);
+        Assert.Contains("Mail:To must be one or more email addresses", error, StringComparison.Ordinal);
+        // No framework wrapping, no stack trace, and not the host's own copy of the same failure.
+        Assert.DoesNotContain("DataAnnotation validation failed", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hosting failed to start", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Outbox:PollSeconds", "abc", "Outbox:PollSeconds: 'abc' is not a number.")]
+    [InlineData("Mail:Port", "smtp", "Mail:Port: 'smtp' is not a whole number.")]
+    [InlineData("Contact:PermitLimit", "5.5", "Contact:PermitLimit: '5.5' is not a whole number.")]
+    public async Task A_value_of_the_wrong_kind_is_named_with_the_kind_expected(string key, string value, string expected)
+    {
+        var (exitCode, error, output) = await Start(new() { [key.Replace(":", "__", StringComparison.Ordinal)] = value });
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(expected, error);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failure_that_is_not_a_setting_keeps_its_stack_trace_and_is_logged_once()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (exitCode, error, output) = await Start(new() { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("address already in use", error, StringComparison.Ordinal);
+        Assert.Contains("   at ", error, StringComparison.Ordinal);
+        Assert.Single(output.Split('\n'), line => line.Contains("already in use", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_key_folder_that_cannot_be_created_stops_the_app_naming_the_key()
     {
         // A file where the folder should be: permissions would not stop root, which runs CI.
@@ -138,12 +186,13 @@ public sealed class OptionsValidationTests : IDisposable
     private static readonly string[] SecretWords = ["password", "secret", "apikey", "api_key", "token", "connectionstring"];
 
     /// <summary>
-    /// Runs the app with the given environment and waits for it to stop. Returns its exit code, the exception text of
-    /// the log line that says why it stopped, and all it printed. Fails at once if the app starts serving instead.
+    /// Runs the app with the given environment and waits for it to stop. Returns its exit code, what the log line that
+    /// says why it stopped gives as the reason (the wrong settings, or else the exception), and all it printed. Fails
+    /// at once if the app starts serving instead.
     /// </summary>
     private static async Task<(int ExitCode, string Error, string Output)> Start(Dictionary<string, string> environment)
     {
-        environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        environment.TryAdd("ASPNETCORE_URLS", "http://127.0.0.1:0");
         using var site = SiteProcess.Start(environment);
         var last = await site.WaitForLineAsync(line => line.Contains("\"@l\":\"Fatal\"", StringComparison.Ordinal)
             || line.Contains("Now listening on", StringComparison.Ordinal));
@@ -151,7 +200,8 @@ public sealed class OptionsValidationTests : IDisposable
 
         var exitCode = await site.WaitForExitAsync(TimeSpan.FromSeconds(20));
         using var json = JsonDocument.Parse(last);
-        return (exitCode, json.RootElement.GetProperty("@x").GetString()!, string.Join('\n', site.Lines) + string.Join('\n', site.StandardError));
+        var reason = json.RootElement.TryGetProperty("Problems", out var problems) ? problems : json.RootElement.GetProperty("@x");
+        return (exitCode, reason.GetString()!, string.Join('\n', site.Lines) + string.Join('\n', site.StandardError));
     }
 
     /// <summary>The runtime stage's ENV settings in the Dockerfile, quotes removed.</summary>
