@@ -1,3 +1,5 @@
+using Microsoft.Extensions.FileProviders;
+
 namespace RelapseSite.Content;
 
 /// <summary>
@@ -22,18 +24,19 @@ public static class ContentCheckCommand
         var root = args.Length > 0
             ? Path.GetFullPath(args[0])
             : options.ResolveRoot(environment.ContentRootPath);
-        return Check(root, output);
+        return Check(root, output, host.Services.GetRequiredService<IWebHostEnvironment>().WebRootFileProvider);
     }
 
-    public static int Check(string root, TextWriter output)
+    /// <param name="siteFiles">The site's own files, which links and pictures may point at.</param>
+    public static int Check(string root, TextWriter output, IFileProvider? siteFiles = null)
     {
-        if (!ContentLoader.HasContent(root))
+        if (ContentLoader.Unservable(root) is { } reason)
         {
-            output.WriteLine($"{root}: the folder is missing or has no Markdown files in guide/ or pages/");
+            output.WriteLine($"{root}: this content folder cannot be served: {reason}");
             return 1;
         }
 
-        var snapshot = new ContentLoader(new MarkdownRenderer()).Load(root);
+        var snapshot = new ContentLoader(new MarkdownRenderer(), siteFiles).Load(root);
         var problems = snapshot.Errors.Concat(snapshot.Warnings)
             .OrderBy(e => e.File, StringComparer.Ordinal)
             .ThenBy(e => e.Line)

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Microsoft.Extensions.FileProviders;
 
 namespace RelapseSite.Content;
 
@@ -17,9 +18,11 @@ public static class ContentChecks
 
     /// <summary>
     /// Links to a page of this site that does not exist, for example after a section was removed or renamed, and links
-    /// to a heading that page does not have ("/guide/warning-signs#no-such-heading").
+    /// to a heading that page does not have ("/guide/warning-signs#no-such-heading"). A link to one of the site's own
+    /// files (<paramref name="siteFiles"/>: a picture, the icon) is fine. A link to a page whose file is there but
+    /// cannot be shown (<paramref name="notShown"/>) names that file, so nobody "fixes" the link instead of the page.
     /// </summary>
-    public static IEnumerable<ContentError> BrokenLinks(List<ContentPage> pages)
+    public static IEnumerable<ContentError> BrokenLinks(List<ContentPage> pages, IReadOnlyCollection<string>? notShown = null, IFileProvider? siteFiles = null)
     {
         var byPath = pages.ToDictionary(p => p.Path, StringComparer.Ordinal);
         foreach (var page in pages)
@@ -30,7 +33,16 @@ public static class ContentChecks
                 path = path.Length == 0 ? "/" : path;
                 if (!byPath.TryGetValue(path, out var target) && !FixedPaths.Contains(path))
                 {
-                    yield return new ContentError(page.SourceFile, link.Line, $"link to '{link.Target}' goes to a page that does not exist");
+                    if (siteFiles?.GetFileInfo(Uri.UnescapeDataString(path)) is { Exists: true, IsDirectory: false })
+                    {
+                        continue;
+                    }
+
+                    yield return new ContentError(page.SourceFile, link.Line, FileFor(path) is { } file && notShown?.Contains(file) == true
+                        ? $"link to '{link.Target}' goes to a page that is not shown until the mistakes in {file} are fixed"
+                        : link.IsPicture
+                        ? $"picture '{link.Target}' is not on this site; check the spelling, or ask the person who runs the site to add it"
+                        : $"link to '{link.Target}' goes to a page that does not exist");
                 }
                 else if (target is not null && HeadingNamed(link.Target) is { } fragment
                     && !target.Headings.Any(h => h.Id == ContentPage.HeadingIdFromLink(target.Slug, fragment)))
@@ -41,6 +53,12 @@ public static class ContentChecks
             }
         }
     }
+
+    /// <summary>The file that would serve this address under its own name: "/guide/x" is guide/x.md, "/x" is pages/x.md.</summary>
+    private static string? FileFor(string path) =>
+        path.StartsWith("/guide/", StringComparison.Ordinal) ? $"guide{path[6..]}.md"
+        : path.LastIndexOf('/') == 0 && path.Length > 1 ? $"pages{path}.md"
+        : null;
 
     /// <summary>The heading a link names after its '#': none for "#top" and "#main", which every page has, or with a query.</summary>
     private static string? HeadingNamed(string target)

@@ -89,8 +89,9 @@ internal sealed class ContentFolderWatcher : IDisposable
             {
                 // Not only "*.md": a page saved as "x.markdown" or "x.md.txt" must be reported the moment it is saved,
                 // while the editor is still looking, not at some later reload. Editors' swap and backup files stay
-                // unwatched, or every few keystrokes would reload the folder.
-                var patterns = ContentChecks.MisnamedEndings.Select(ending => "**/*" + ending).ToArray();
+                // unwatched, or every few keystrokes would reload the folder. The folders themselves too: guide/ moved
+                // away, or moved back in from elsewhere, brings no event for the files inside it.
+                var patterns = ContentChecks.MisnamedEndings.Select(ending => "**/*" + ending).Concat(ContentLoader.FolderNames).ToArray();
                 watch = ChangeToken.OnChange(() => new CompositeChangeToken([.. patterns.Select(provider.Watch)]), ScheduleReload);
             }
             catch

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.FileProviders;
+
 namespace RelapseSite.Content;
 
 /// <summary>
@@ -5,9 +7,13 @@ namespace RelapseSite.Content;
 /// and size, so a reload re-renders only the files that changed, and a file that breaks keeps its last good page.
 /// Not thread-safe: one reload at a time (the store serialises them).
 /// </summary>
-public sealed class ContentLoader(MarkdownRenderer renderer)
+/// <param name="siteFiles">The site's own files (its web root), so a link or picture pointing at one is not reported as a missing page.</param>
+public sealed class ContentLoader(MarkdownRenderer renderer, IFileProvider? siteFiles = null)
 {
     private static readonly (string Folder, PageKind Kind)[] Folders = [("guide", PageKind.Guide), ("pages", PageKind.Standalone)];
+
+    /// <summary>The folders pages are read from: guide/ and pages/.</summary>
+    public static IEnumerable<string> FolderNames => Folders.Select(f => f.Folder);
 
     private readonly Dictionary<string, FileEntry> _files = new(StringComparer.Ordinal);
 
@@ -18,9 +24,44 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
     /// <summary>How many files the last <see cref="Load"/> read and rendered: the changed ones only.</summary>
     public int LastRenderCount { get; private set; }
 
-    /// <summary>True when the folder has at least one Markdown file the site would serve.</summary>
-    public static bool HasContent(string root) =>
-        Directory.Exists(root) && Folders.Any(f => EnumerateMarkdown(Path.Combine(root, f.Folder)).Any());
+    /// <summary>
+    /// Why the folder cannot serve the site, worded for the operator; null when it can. The guide is the site: with no
+    /// section in guide/, the home page would be an empty shell with the crisis numbers and nothing else.
+    /// </summary>
+    public static string? Unservable(string root)
+    {
+        if (!Directory.Exists(root))
+        {
+            return "it is missing";
+        }
+
+        try
+        {
+            return EnumerateMarkdown(Path.Combine(root, "guide")).Any() ? null : "it has no guide/ folder with Markdown files in it";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"its guide/ folder cannot be read ({ex.Message})";
+        }
+    }
+
+    /// <summary>
+    /// A folder (guide/ or pages/) that has pages in <paramref name="current"/> but no Markdown file now: moved away,
+    /// emptied or unmounted, not edited, since nobody removes every page of a part of the site by saving files.
+    /// </summary>
+    public static string? Emptied(string root, ContentSnapshot current)
+    {
+        foreach (var (folder, kind) in Folders)
+        {
+            var had = kind == PageKind.Guide ? current.Guide.Count > 0 : current.Standalone.Count > 0;
+            if (had && !HasMarkdown(Path.Combine(root, folder)))
+            {
+                return $"{folder}/ is missing or has no Markdown files";
+            }
+        }
+
+        return null;
+    }
 
     public ContentSnapshot Load(string root)
     {
@@ -29,11 +70,29 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
         var candidates = new List<ContentPage>();
 
         // Ordinal order by file name, so the output (and the order of errors) is the same from one load to the next.
-        var files = Folders
-            .SelectMany(f => EnumerateMarkdown(Path.Combine(root, f.Folder)).Order(StringComparer.Ordinal)
-                .Select(path => (Path: path, Relative: $"{f.Folder}/{Path.GetFileName(path)}", f.Kind)))
-            .ToList();
-        var entries = Refresh(files);
+        var files = new List<(string Path, string Relative, PageKind Kind)>();
+        var unreadable = new List<string>();
+        foreach (var (folder, kind) in Folders)
+        {
+            try
+            {
+                files.AddRange(EnumerateMarkdown(Path.Combine(root, folder)).Order(StringComparer.Ordinal)
+                    .Select(path => (path, $"{folder}/{Path.GetFileName(path)}", kind)));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // One folder the site may not read must not hide the other: it is an error, and its pages stay as they
+                // were at the last load (none, at start-up).
+                unreadable.Add(folder + "/");
+                errors.Add(new ContentError($"{folder}/", 1, ex is UnauthorizedAccessException
+                    ? "the site is not allowed to read this folder; ask the person who runs the server to let the site read it (its permissions)"
+                    : $"could not read this folder: {ex.Message}"));
+                files.AddRange(_files.Keys.Where(k => k.StartsWith(folder + "/", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+                    .Select(relative => (Path.Combine(root, relative), relative, kind)));
+            }
+        }
+
+        var entries = Refresh(files, unreadable);
         foreach (var entry in entries)
         {
             errors.AddRange(entry.Result.Page is null ? entry.Result.Errors : []);
@@ -52,9 +111,10 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
         }
 
         var pages = Deduplicate(candidates, errors);
-        warnings.AddRange(ContentChecks.BrokenLinks(pages));
+        var failed = entries.Zip(files).Where(e => e.First.Result.Page is null && e.First.LastGood is null).Select(e => e.Second.Relative).ToList();
+        warnings.AddRange(ContentChecks.BrokenLinks(pages, failed, siteFiles));
         warnings.AddRange(ContentChecks.SharedTitles(pages));
-        warnings.AddRange(ContentChecks.Unpublished(root, Folders.Select(f => f.Folder)));
+        warnings.AddRange(ContentChecks.Unpublished(root, Folders.Select(f => f.Folder).Where(f => !unreadable.Contains(f + "/"))));
         return new ContentSnapshot(pages, errors, warnings, Interlocked.Increment(ref _version));
     }
 
@@ -62,11 +122,13 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
     /// The entry for every file, in order. Only files whose timestamp or size changed are read and rendered, and those
     /// in parallel: the renderer is thread-safe, and 1,000 files at start-up would otherwise take seconds on one core.
     /// </summary>
-    private FileEntry[] Refresh(List<(string Path, string Relative, PageKind Kind)> files)
+    private FileEntry[] Refresh(List<(string Path, string Relative, PageKind Kind)> files, List<string> unreadable)
     {
-        var stamps = files.Select(f => Stamp(f.Path)).ToArray();
+        // A file in a folder that cannot be listed keeps its entry: its stamp cannot be read either.
+        bool Kept(int i) => unreadable.Any(folder => files[i].Relative.StartsWith(folder, StringComparison.Ordinal));
+        var stamps = files.Select((f, i) => Kept(i) ? _files[f.Relative].Stamp : Stamp(f.Path)).ToArray();
         var changed = Enumerable.Range(0, files.Count)
-            .Where(i => !(_files.TryGetValue(files[i].Relative, out var known) && known.Stamp == stamps[i]))
+            .Where(i => !Kept(i) && !(_files.TryGetValue(files[i].Relative, out var known) && known.Stamp == stamps[i]))
             .ToArray();
 
         var results = new RenderResult[files.Count];
@@ -92,7 +154,9 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
     {
         try
         {
-            return renderer.Render(File.ReadAllText(path), relative, kind);
+            return ContentText.Decode(File.ReadAllBytes(path), out var lineNotUtf8) is { } text
+                ? renderer.Render(text, relative, kind)
+                : new RenderResult(null, [new ContentError(relative, lineNotUtf8, ContentText.NotUtf8)]);
         }
         catch (IOException ex)
         {
@@ -162,6 +226,19 @@ public sealed class ContentLoader(MarkdownRenderer renderer)
 
         _owners = owners.ToDictionary(o => o.Key, o => o.Value.SourceFile);
         return pages;
+    }
+
+    /// <summary>False for a folder with no Markdown file, or one that cannot be read.</summary>
+    private static bool HasMarkdown(string folder)
+    {
+        try
+        {
+            return EnumerateMarkdown(folder).Any();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static IEnumerable<string> EnumerateMarkdown(string folder) =>

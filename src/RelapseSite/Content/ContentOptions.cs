@@ -18,9 +18,9 @@ public sealed class ContentOptions
     [Range(0, 5000, ErrorMessage = "Content:ReloadDelayMilliseconds must be between 0 and 5000.")]
     public int ReloadDelayMilliseconds { get; set; } = 150;
 
-    /// <summary>What the operator reads when <paramref name="root"/> has nothing to serve.</summary>
-    public static string NoContentAt(string root) =>
-        $"Content:Root: the content folder '{root}' is missing or has no Markdown files in guide/ or pages/.";
+    /// <summary>What the operator reads when <paramref name="root"/> cannot serve the site, and why (<see cref="ContentLoader.Unservable"/>).</summary>
+    public static string NoContentAt(string root, string reason) =>
+        $"Content:Root: the content folder '{root}' cannot be served: {reason}.";
 
     /// <summary>Resolves <see cref="Root"/> to a full path. Returns the first candidate when none exists, so errors can name it.</summary>
     public string ResolveRoot(string contentRootPath)

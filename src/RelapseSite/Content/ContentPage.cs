@@ -62,5 +62,5 @@ public sealed record ContentPage(
     }
 }
 
-/// <summary>A link from one page to another page of this site, kept so the checker can find broken ones.</summary>
-public sealed record SiteLink(string Target, int Line);
+/// <summary>A link (or a picture) from one page to another page or file of this site, kept so the checker can find broken ones.</summary>
+public sealed record SiteLink(string Target, int Line, bool IsPicture = false);

@@ -10,7 +10,8 @@ public static class ContentSetup
         services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ContentOptions>, ContentOptionsValidator>();
         services.AddSingleton<MarkdownRenderer>();
-        services.AddSingleton<ContentLoader>();
+        services.AddSingleton(services => new ContentLoader(
+            services.GetRequiredService<MarkdownRenderer>(), services.GetRequiredService<IWebHostEnvironment>().WebRootFileProvider));
         services.AddSingleton<ContentStore>();
         services.AddHostedService<ContentStartup>();
         return services;
@@ -21,9 +22,9 @@ public static class ContentSetup
         public ValidateOptionsResult Validate(string? name, ContentOptions options)
         {
             var root = options.ResolveRoot(environment.ContentRootPath);
-            return ContentLoader.HasContent(root)
-                ? ValidateOptionsResult.Success
-                : ValidateOptionsResult.Fail(ContentOptions.NoContentAt(root));
+            return ContentLoader.Unservable(root) is { } reason
+                ? ValidateOptionsResult.Fail(ContentOptions.NoContentAt(root, reason))
+                : ValidateOptionsResult.Success;
         }
     }
 }

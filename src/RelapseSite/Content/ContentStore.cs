@@ -39,11 +39,11 @@ public sealed class ContentStore : IDisposable
     /// <summary>Loads the folder and starts watching it. Throws, naming the folder, when there is nothing to serve.</summary>
     public void Start()
     {
-        if (!ContentLoader.HasContent(Root))
+        if (ContentLoader.Unservable(Root) is { } reason)
         {
             // The same failure ContentOptions' own check reports, for a folder emptied since: named, not a stack trace.
             throw new OptionsValidationException(ContentOptions.Section, typeof(ContentOptions),
-                [ContentOptions.NoContentAt(Root)]);
+                [ContentOptions.NoContentAt(Root, reason)]);
         }
 
         Reload();
@@ -54,15 +54,17 @@ public sealed class ContentStore : IDisposable
     {
         lock (_reloadLock)
         {
+            // An emptied or unmounted folder is a fault, not an edit: it must not wipe the site, or a whole part of it.
+            if (_current.PageCount > 0 && (ContentLoader.Unservable(Root) ?? ContentLoader.Emptied(Root, _current)) is { } reason)
+            {
+                ReloadError = $"{Root}: {reason}; still serving version {_current.Version} until it is back";
+                _logger.LogError("Content reload failed: {Reason}", ReloadError);
+                return;
+            }
+
             ContentSnapshot next;
             try
             {
-                // An emptied or unmounted folder is a fault, not an edit: it must not wipe the site.
-                if (_current.PageCount > 0 && !ContentLoader.HasContent(Root))
-                {
-                    throw new DirectoryNotFoundException("it is missing or has no Markdown files");
-                }
-
                 next = _loader.Load(Root);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -184,7 +184,7 @@ public sealed partial class MarkdownRenderer
             }
             else if (url.StartsWith('/'))
             {
-                internalLinks.Add(new SiteLink(url, line));
+                internalLinks.Add(new SiteLink(url, line, link.IsImage));
 
                 // "/guide/x#what-to-do" names the heading as staff write it; on x's page its id is "x--what-to-do".
                 // The same for a standalone page ("/privacy#..."), but not the site's own pages ("/contact#name").

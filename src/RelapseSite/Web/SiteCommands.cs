@@ -22,13 +22,28 @@ public static class SiteCommands
     /// </summary>
     public static (Func<WebApplication, Task<int>>? Command, string[] HostArgs) Split(string[] args)
     {
-        if (args.Length == 0 || !Commands.TryGetValue(args[0], out var run))
+        if (args.Length == 0)
         {
             return (null, args);
+        }
+
+        if (!Commands.TryGetValue(args[0], out var run))
+        {
+            // The host takes settings as "--key value" or "key=value". A bare word is a command, misspelt: without this
+            // "check_content" would start the web server (or fail on a port the live site holds) instead of checking.
+            return IsSetting(args[0]) ? (null, args) : (_ => Unknown(args[0]), []);
         }
 
         var commandArgs = args.Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
         var hostArgs = args.Skip(1 + commandArgs.Length).ToArray();
         return (app => run(app, commandArgs), hostArgs);
+    }
+
+    private static bool IsSetting(string arg) => arg.StartsWith('-') || arg.StartsWith('/') || arg.Contains('=', StringComparison.Ordinal);
+
+    private static Task<int> Unknown(string word)
+    {
+        Console.Out.WriteLine($"Unknown command '{word}'. The commands are: {string.Join(", ", Commands.Keys)}. With none, the site starts.");
+        return Task.FromResult(2);
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace RelapseSite.Tests.Content;
 
 /// <summary><c>check-content</c> as staff and CI run it: the real app, as a separate process.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class ContentCheckCommandTests : IDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("relapsesite-check-");
@@ -63,22 +64,104 @@ public sealed class ContentCheckCommandTests : IDisposable
         Assert.Equal("Usage: check-content [folder]", output.Trim());
     }
 
-    private static async Task<(int ExitCode, string Output)> CheckContent(params string[] args)
+    [Fact]
+    public async Task A_picture_or_file_of_the_site_passes_and_a_missing_picture_is_named_as_a_picture()
     {
-        var start = new ProcessStartInfo("dotnet")
+        Write("guide/good.md", "---\ntitle: Good\ndescription: Fine.\n---\n![The site's icon](/favicon.svg)\n\n![A calm lake](/images/lake.jpg)\n");
+        var webRoot = Path.Combine(TestFolders.RepositoryRoot, "src", "RelapseSite", "wwwroot");
+
+        var (exitCode, output) = await Run(new() { ["ASPNETCORE_WEBROOT"] = webRoot }, "check-content", _root.FullName);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("guide/good.md:7: picture '/images/lake.jpg' is not on this site; check the spelling, or ask the person who runs the site to add it", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("favicon", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_link_to_a_page_whose_file_has_a_mistake_names_that_file_not_a_missing_page()
+    {
+        Write("guide/good.md", "---\ntitle: Good\ndescription: Fine.\n---\nSee [the signs](/guide/signs).\n");
+        Write("guide/signs.md", "---\ntitle: Signs: what to look for\ndescription: Fine.\n---\nText.\n");
+
+        var (exitCode, output) = await CheckContent(_root.FullName);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("guide/good.md:5: link to '/guide/signs' goes to a page that is not shown until the mistakes in guide/signs.md are fixed", output, StringComparison.Ordinal);
+        Assert.Contains("guide/signs.md:2: front matter:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_folder_with_no_guide_section_fails_because_the_home_page_would_be_empty()
+    {
+        Write("pages/privacy.md", "---\ntitle: Privacy\ndescription: Fine.\n---\nText.\n");
+
+        var (exitCode, output) = await CheckContent(_root.FullName);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"{_root.FullName}: this content folder cannot be served: it has no guide/ folder with Markdown files in it", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_folder_the_site_may_not_read_is_named_and_the_other_folder_is_still_checked()
+    {
+        Write("guide/good.md", "---\ntitle: Good\ndescription: Fine.\norder: 10\n---\nText.\n");
+        Write("pages/privacy.md", "---\ntitle: Privacy\ndescription: Fine.\n---\nText.\n");
+        File.SetUnixFileMode(_root.FullName, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(Path.Combine(_root.FullName, "pages"), UnixFileMode.None);
+
+        // Root reads any folder, and CI runs as root: there the check runs as the unprivileged user 'nobody'.
+        var (exitCode, output) = Environment.IsPrivilegedProcess ? await CheckContentAsNobody(_root.FullName) : await CheckContent(_root.FullName);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("pages/:1: the site is not allowed to read this folder; ask the person who runs the server to let the site read it (its permissions)", output, StringComparison.Ordinal);
+        Assert.Contains("1 problem(s) in 1 file(s)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The check as user 'nobody', from a copy of the app that user can read.</summary>
+    private async Task<(int ExitCode, string Output)> CheckContentAsNobody(string folder)
+    {
+        var app = Directory.CreateDirectory(Path.Combine(_root.FullName, "..", _root.Name + "-app")).FullName;
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
+            {
+                var copy = Path.Combine(app, Path.GetRelativePath(AppContext.BaseDirectory, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                File.Copy(file, copy);
+            }
+
+            return await Run(new() { ["HOME"] = app }, ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", Path.Combine(app, "RelapseSite.dll"), "check-content", folder], app);
+        }
+        finally
+        {
+            Directory.Delete(app, recursive: true);
+        }
+    }
+
+    private static Task<(int ExitCode, string Output)> CheckContent(params string[] args) => Run([], ["check-content", .. args]);
+
+    private static Task<(int ExitCode, string Output)> Run(Dictionary<string, string> environment, params string[] args) =>
+        Run(environment, ["dotnet", Path.Combine(AppContext.BaseDirectory, "RelapseSite.dll"), .. args], AppContext.BaseDirectory);
+
+    private static async Task<(int ExitCode, string Output)> Run(Dictionary<string, string> environment, string[] command, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "RelapseSite.dll"));
-        start.ArgumentList.Add("check-content");
-        foreach (var arg in args)
+        foreach (var arg in command[1..])
         {
             start.ArgumentList.Add(arg);
         }
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
 
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -94,5 +177,14 @@ public sealed class ContentCheckCommandTests : IDisposable
         File.WriteAllText(path, text);
     }
 
-    public void Dispose() => _root.Delete(recursive: true);
+    public void Dispose()
+    {
+        var pages = Path.Combine(_root.FullName, "pages");
+        if (Directory.Exists(pages))
+        {
+            File.SetUnixFileMode(pages, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        _root.Delete(recursive: true);
+    }
 }

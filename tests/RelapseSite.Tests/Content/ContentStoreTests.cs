@@ -199,5 +199,52 @@ public sealed class ContentStoreTests : IDisposable
         Assert.Contains("Healthy", await client.GetStringAsync("/healthz/ready"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_guide_folder_moved_away_keeps_the_guide_online_and_moved_back_goes_live_at_once()
+    {
+        var client = _site.CreateVisitor();
+        var store = _site.Services.GetRequiredService<ContentStore>();
+        _ = await client.GetStringAsync("/");
+        var guide = Path.Combine(_site.ContentRoot, "guide");
+        var away = Path.Combine(_site.Root, "guide-away");
+
+        // A stray drag in a file manager: no file inside guide/ changes, and the folder is gone.
+        Directory.Move(guide, away);
+        var error = await Eventually.Get(() => Task.FromResult(store.ReloadError), e => e is not null, TimeSpan.FromSeconds(5));
+        var kept = await client.GetAsync("/guide/warning-signs");
+        var degraded = await client.GetStringAsync("/healthz/ready");
+
+        File.AppendAllText(Path.Combine(away, "warning-signs.md"), "\nA sentence written while the folder was away.\n");
+        Directory.Move(away, guide);
+        var back = await Eventually.Get(() => client.GetStringAsync("/guide/warning-signs"), h => h.Contains("while the folder was away", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.Equal($"{_site.ContentRoot}: it has no guide/ folder with Markdown files in it; still serving version 1 until it is back", error);
+        Assert.Contains("Degraded", degraded, StringComparison.Ordinal);
+        Assert.Contains("A sentence written while the folder was away.", back, StringComparison.Ordinal);
+        Assert.Contains("<section id=\"warning-signs\"", await client.GetStringAsync("/"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_saved_as_Latin_1_keeps_its_last_good_page_and_is_reported_on_the_line_with_the_letter()
+    {
+        var client = _site.CreateVisitor();
+        var store = _site.Services.GetRequiredService<ContentStore>();
+        var path = _site.WriteContent("guide/breathing.md", Good);
+        await Eventually.Get(() => client.GetAsync("/guide/breathing"), r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(3));
+
+        // What old Notepad or Word's plain-text export writes: "Se habla español. «Llámenos hoy»" in Windows-1252.
+        File.AppendAllBytes(path, [.. "\n\nSe habla espa"u8, 0xF1, .. "ol. "u8, 0x93, .. "Ll"u8, 0xE1, .. "menos hoy"u8, 0x94, .. "\n"u8]);
+        var snapshot = await Eventually.Get(() => Task.FromResult(store.Current), s => s.Errors.Count > 0, TimeSpan.FromSeconds(3));
+        var page = await client.GetStringAsync("/guide/breathing");
+
+        Assert.Equal(
+            "guide/breathing.md:9: this file is not saved as UTF-8, so a letter on this line (such as é, ñ or a curly quote) cannot be read; open the file, choose Save As, and pick the encoding 'UTF-8'",
+            Assert.Single(snapshot.Errors).ToString());
+        Assert.Contains("Breathe in for four counts.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("habla", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("\uFFFD", page, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _site.Dispose();
 }
