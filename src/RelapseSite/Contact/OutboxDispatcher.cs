@@ -32,6 +32,13 @@ public sealed class OutboxDispatcher(
     /// <summary>A try for the turn that has not finished opening the lock file; never more than one at a time.</summary>
     private Task<TakeResult>? _pendingTake;
 
+    /// <summary>
+    /// Inquiries the mail server took whose delivery the outbox could not record (a full disk, say). Recorded before
+    /// anything is claimed or resumed, and never sent again: the row still says "sending", and without this the
+    /// process would send it a second time once the disk had room.
+    /// </summary>
+    private readonly HashSet<string> _sentNotRecorded = new(StringComparer.Ordinal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         DescribeMailRoute();
@@ -70,6 +77,7 @@ public sealed class OutboxDispatcher(
                     started &= !waited;
                 }
 
+                await RecordSentAsync();
                 if (!started)
                 {
                     var waiting = await outbox.ResumeAsync(onlyInterrupted: false, stoppingToken);
@@ -299,8 +307,9 @@ public sealed class OutboxDispatcher(
         }
         finally
         {
-            // Stopping mid-batch: what was claimed but not tried goes back, due at the next start.
-            foreach (var entry in remaining)
+            // Stopping mid-batch: what was claimed but not tried goes back, due at the next start. Not one the server
+            // took: it waits, as sent, for its delivery to be recorded.
+            foreach (var entry in remaining.Where(e => !_sentNotRecorded.Contains(e.Id)))
             {
                 await outbox.ReleaseAsync(entry.Id, CancellationToken.None);
             }
@@ -309,9 +318,26 @@ public sealed class OutboxDispatcher(
         return delivered;
     }
 
+    /// <summary>Records the deliveries the outbox could not record at the time; throws, as any outbox failure does, while it still cannot.</summary>
+    private async Task RecordSentAsync()
+    {
+        foreach (var id in _sentNotRecorded.ToList())
+        {
+            await outbox.MarkDeliveredAsync(id, CancellationToken.None);
+            _sentNotRecorded.Remove(id);
+            logger.LogInformation("Inquiry {InquiryId}: its delivery is now recorded in the outbox", id);
+        }
+    }
+
     /// <summary>Sends one inquiry and records the outcome; true when it was delivered.</summary>
     private async Task<bool> SendAsync(IMailSession session, OutboxEntry entry, OutboxOptions options, CancellationToken stoppingToken)
     {
+        if (_sentNotRecorded.Contains(entry.Id))
+        {
+            await RecordSentAsync();
+            return true;
+        }
+
         Inquiry inquiry;
         try
         {
@@ -335,8 +361,20 @@ public sealed class OutboxDispatcher(
             return false;
         }
 
-        await outbox.MarkDeliveredAsync(entry.Id, CancellationToken.None);
         logger.LogInformation("Inquiry {InquiryId} delivered on attempt {Attempt}", entry.Id, entry.Attempts);
+        try
+        {
+            await outbox.MarkDeliveredAsync(entry.Id, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            _sentNotRecorded.Add(entry.Id);
+            logger.LogError(
+                "Inquiry {InquiryId} was delivered, but the outbox could not record it ({ErrorType}); it is recorded once the outbox can be written, and not sent again",
+                entry.Id, ex.GetType().Name);
+            throw;
+        }
+
         return true;
     }
 

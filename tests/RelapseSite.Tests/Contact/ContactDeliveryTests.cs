@@ -324,6 +324,44 @@ public sealed class ContactDeliveryTests
     }
 
     [Fact]
+    public async Task An_inquiry_the_server_took_is_not_sent_again_when_the_outbox_could_not_record_its_delivery()
+    {
+        // A disk that fills during the SMTP exchange: the server has the message, and the outbox cannot write
+        // "delivered". A trigger plays the full disk, failing exactly that write until it is dropped.
+        await using var smtp = await SmtpTestServer.StartNewAsync();
+        using var site = ContactSite.Create(smtp);
+        var visitor = site.Visitor();
+        // Readiness writes to the outbox, so its tables exist before the trigger is added.
+        await site.CreateVisitor().GetAsync("/healthz/ready");
+        await using var outbox = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={site.OutboxPath()}");
+        await outbox.OpenAsync();
+        await Execute(outbox, """
+            CREATE TRIGGER disk_full BEFORE UPDATE OF state ON inquiry WHEN NEW.state = 'delivered'
+            BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END
+            """);
+
+        var reference = await visitor.SendValidAsync();
+        await smtp.WaitForAsync(1);
+        var error = Assert.Single(await site.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.Contains("could not record it", StringComparison.Ordinal)));
+        // Room on the disk again, after several retry periods (0.2 s here) in which nothing may be sent.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Execute(outbox, "DROP TRIGGER disk_full");
+        var delivered = await OutboxFile.WaitForStateAsync(site.OutboxPath(), reference, "delivered");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Equal($"\"{reference}\"", error.Properties["InquiryId"].ToString());
+        Assert.Single(smtp.Received);
+        Assert.Equal(1, delivered.Attempts);
+    }
+
+    private static async Task Execute(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task An_eml_file_is_prepared_for_transport_seven_bit_with_short_lines_and_reads_back_intact()
     {
         using var site = ContactSite.Create();
