@@ -27,16 +27,21 @@ public sealed class FrontMatter
     /// <summary>Parses the YAML text. <paramref name="firstLine"/> is the file line where the YAML starts, so errors point at the file.</summary>
     public static (FrontMatter? Value, ContentError? Error) Parse(string yaml, string file, int firstLine)
     {
-        if (FrontMatterMistakes.FindMisshapenKeyLine(yaml) is { } misshapen)
+        // With its closing '---' deleted, the front matter runs on into the page text, down to a '---' divider. The
+        // checks below look only at the settings above that text: a line of text is no setting to find mistakes in.
+        var pageText = FrontMatterMistakes.FindPageText(yaml);
+        var settings = pageText is { } text ? string.Join('\n', yaml.Split('\n')[..text.Index]) : yaml;
+
+        // Checked before YAML reads the text: some mistakes are not YAML errors at all (a ' #' silently cuts the
+        // value short), and for the others YAML's own words ("found invalid mapping") mean nothing to staff, or name
+        // another line.
+        if ((FrontMatterMistakes.FindInvisibleSpace(settings) ?? FrontMatterMistakes.FindMisshapenKeyLine(settings)) is { } misshapen)
         {
             return (null, new ContentError(file, firstLine + misshapen.Index, $"front matter: {misshapen.Message}"));
         }
 
         var keys = FrontMatterMistakes.KeyLines(yaml);
-
-        // Checked before YAML reads the text: some mistakes are not YAML errors at all (a ' #' silently cuts the
-        // value short), and for the others YAML's own words ("found invalid mapping") mean nothing to staff.
-        if (FrontMatterMistakes.FindUnquotedValue(yaml, keys) is { } found)
+        if (FrontMatterMistakes.FindUnquotedValue(settings, FrontMatterMistakes.KeyLines(settings)) is { } found)
         {
             return (null, new ContentError(file, firstLine + found.Index, $"front matter: {found.Message}"));
         }
@@ -48,9 +53,21 @@ public sealed class FrontMatter
         }
         catch (YamlException ex)
         {
+            var errorIndex = (int)Math.Max(0, ex.Start.Line - 1);
+
+            // Only when YAML stopped at or below the last setting: an error further up is that setting's own.
+            if (pageText is { } unclosed && errorIndex >= unclosed.LastKey)
+            {
+                return (null, new ContentError(file, firstLine + unclosed.Index, FrontMatterMistakes.Unclosed(firstLine - 1, firstLine + unclosed.LastFilled)));
+            }
+
+            if (FrontMatterMistakes.FindTab(ex, yaml, errorIndex) is { } tab)
+            {
+                return (null, new ContentError(file, firstLine + tab.Index, $"front matter: {tab.Message}"));
+            }
+
             // YAML often notices a problem on a later line than the one that caused it (a list under 'title:'), so
             // the line reported is that of the setting the problem belongs to: the closest key at or above it.
-            var errorIndex = (int)Math.Max(0, ex.Start.Line - 1);
             var key = keys.LastOrDefault(k => k.Index <= errorIndex);
             var line = firstLine + (key?.Index ?? errorIndex);
             return (null, new ContentError(file, line, $"front matter: {FrontMatterMistakes.Describe(ex, key?.Name)}"));
@@ -77,7 +94,8 @@ public sealed class FrontMatter
                 return date;
             }
 
-            throw new FieldException(scalar.Start, scalar.End, $"must be a date written as YYYY-MM-DD, for example 2026-11-26 ('{scalar.Value}' is not)");
+            throw new FieldException(scalar.Start, scalar.End,
+                FrontMatterMistakes.InvisibleSpaceBeside(scalar.Value) ?? $"must be a date written as YYYY-MM-DD, for example 2026-11-26 ('{scalar.Value}' is not)");
         }
 
         public void WriteYaml(IEmitter emitter, object? value, Type type, ObjectSerializer serializer) =>
@@ -107,7 +125,7 @@ public sealed class FrontMatter
                 return number;
             }
 
-            throw new FieldException(scalar.Start, scalar.End, $"{Advice} ('{scalar.Value}' is not)");
+            throw new FieldException(scalar.Start, scalar.End, FrontMatterMistakes.InvisibleSpaceBeside(scalar.Value) ?? $"{Advice} ('{scalar.Value}' is not)");
         }
 
         public void WriteYaml(IEmitter emitter, object? value, Type type, ObjectSerializer serializer) =>

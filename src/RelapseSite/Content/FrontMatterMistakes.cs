@@ -44,6 +44,11 @@ internal static partial class FrontMatterMistakes
         for (var k = 0; k < keys.Count; k++)
         {
             var (index, name, value) = keys[k];
+            if (value.Length > 0 && value[0] == '\'' && ApostropheInSingleQuotes(name, value) is { } apostrophe)
+            {
+                return (index, apostrophe);
+            }
+
             if (value.Length == 0 || value[0] is '"' or '\'')
             {
                 continue;
@@ -102,6 +107,185 @@ internal static partial class FrontMatterMistakes
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A space that looks like a normal one, or like nothing, but is not a space to YAML: the non-breaking space that
+    /// Word, Outlook and web pages put after a colon (and a Mac types with Option+Space), the figure and narrow spaces,
+    /// and the zero-width ones. A normal space and a tab are not among them.
+    /// </summary>
+    public static bool IsInvisibleSpace(char c) =>
+        c is not (' ' or '\t' or '\r' or '\n') && (char.IsWhiteSpace(c) || c is '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF');
+
+    /// <summary>
+    /// An invisible special space before a setting's name, in it, or straight after its colon. YAML then does not see a
+    /// setting on that line at all: it read "title:&#xA0;Warning signs" as more of the line above and blamed that line,
+    /// with advice about ': ' that did not apply. Further on in a value such a space is harmless in text, and a number or
+    /// a date that has one is reported by its reader.
+    /// </summary>
+    public static (int Index, string Message)? FindInvisibleSpace(string yaml)
+    {
+        var lines = yaml.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].TrimEnd('\r');
+            var at = Array.FindIndex(line.ToCharArray(), IsInvisibleSpace);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            var visible = string.Concat(line.Where(c => !IsInvisibleSpace(c)));
+            var name = Fields.FirstOrDefault(f => visible.StartsWith(f + ":", StringComparison.Ordinal));
+            if (name is null)
+            {
+                continue;
+            }
+
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+
+            if (at == colon + 1)
+            {
+                return (i, $"there is an invisible special space after '{name}:'; delete it and type a normal space");
+            }
+
+            if (at < colon)
+            {
+                return line[..at].Any(char.IsLetterOrDigit)
+                    ? (i, line[at..colon].Any(char.IsLetterOrDigit)
+                        ? $"there is an invisible special space inside '{name}'; delete it"
+                        : $"there is an invisible special space between '{name}' and the colon; delete it")
+                    : (i, $"there is an invisible special space before '{name}'; delete it, so the line starts with {name}:");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The reader's complaint about a number or a date that has an invisible special space in it; null when it has none.</summary>
+    public static string? InvisibleSpaceBeside(string value) =>
+        value.Any(IsInvisibleSpace)
+            ? $"has an invisible special space beside '{string.Concat(value.Where(c => !IsInvisibleSpace(c))).Trim()}'; delete it"
+            : null;
+
+    /// <summary>
+    /// The line where page text starts inside what was read as front matter, when the settings come before it and none
+    /// after it: the closing '---' was deleted, and a '---' divider further down the text closed the front matter
+    /// instead. YAML blamed the last correct setting with "while parsing a block mapping". Null when there is no such line.
+    /// </summary>
+    /// <returns>The page text's index, the index of the last setting's name above it, and of the last line with anything on it above it.</returns>
+    public static (int Index, int LastKey, int LastFilled)? FindPageText(string yaml)
+    {
+        // Without its invisible spaces, so that a setting with one counts as a setting (and is reported as such).
+        var lines = yaml.Split('\n').Select(l => string.Concat(l.Where(c => !IsInvisibleSpace(c))).TrimEnd()).ToArray();
+        (int Index, int LastKey, int LastFilled)? found = null;
+        int? lastKey = null;
+        var lastFilled = -1;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            if (Fields.Any(f => line.StartsWith(f + ":", StringComparison.Ordinal)))
+            {
+                // A setting below the odd line: a stray line among the settings, not the page's text.
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                lastKey = i;
+            }
+            else if (found is null && lastKey is { } key && IsPageText(line, lines[i - 1]))
+            {
+                found = (i, key, lastFilled);
+            }
+
+            // A '#' line there is more likely a heading of the text ("## Phase 1") than a note among the settings.
+            if (found is null && line[0] != '#')
+            {
+                lastFilled = i;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>A line YAML cannot take for a setting or part of one: not indented, not a note (#), not "name: value".</summary>
+    private static bool IsPageText(string line, string previous) =>
+        !char.IsWhiteSpace(line[0]) && line[0] != '#' && !KeyLinePattern().IsMatch(line) &&
+        // Right under a setting, "- a" lines are that setting's list (a mistake reported as such); after a blank line
+        // they are a list in the text.
+        (line[0] != '-' || previous.Length == 0);
+
+    public static string Unclosed(int openingLine, int lastSettingLine) =>
+        $"the front matter starts with '---' on line {openingLine} but probably has no closing '---' line: this line looks like page text, not a setting; add a '---' line after the last setting (line {lastSettingLine})";
+
+    /// <summary>
+    /// A tab that YAML rejects ("found a tab character that violate indentation"), on a line that looks empty or at the
+    /// start of a line of text. YAML names the setting above it, or the first line; the tab is on the first such line
+    /// from where YAML stopped. Null when the error is not about a tab.
+    /// </summary>
+    public static (int Index, string Message)? FindTab(YamlException ex, string yaml, int errorIndex)
+    {
+        if (!Clean(ex.InnerException?.Message ?? ex.Message).Contains(" tab ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var lines = yaml.Split('\n');
+        for (var i = Math.Max(0, errorIndex); i < lines.Length; i++)
+        {
+            var line = lines[i].TrimEnd('\r');
+            var text = line.TrimStart(' ', '\t');
+            if (line[..^text.Length].Contains('\t', StringComparison.Ordinal))
+            {
+                return (i, text.Length == 0
+                    ? "this line looks empty but has a tab on it; delete the tab"
+                    : "this line starts with a tab; use spaces instead of the tab");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A single-quoted value ended early by an apostrophe in it ('Don't panic'): YAML then finds text after the closing
+    /// quote and says only "did not find expected key". Null when the quotes are right, or the value goes on over the
+    /// lines below (no closing quote on this line).
+    /// </summary>
+    private static string? ApostropheInSingleQuotes(string name, string value)
+    {
+        var close = 1;
+        while (close < value.Length)
+        {
+            if (value[close] == '\'')
+            {
+                // '' is YAML's way to write an apostrophe inside single quotes.
+                if (close + 1 < value.Length && value[close + 1] == '\'')
+                {
+                    close += 2;
+                    continue;
+                }
+
+                break;
+            }
+
+            close++;
+        }
+
+        var after = close < value.Length ? value[(close + 1)..].TrimStart() : string.Empty;
+        if (after.Length == 0 || after[0] == '#')
+        {
+            return null;
+        }
+
+        var text = value.EndsWith('\'') ? value[1..^1] : !after.Contains('\'', StringComparison.Ordinal) ? value[1..] : null;
+        var example = text is null ? null : Example(name, text.Replace("''", "'", StringComparison.Ordinal));
+        return $"'{name}' has an apostrophe (') inside single quotes, which ends the value too early; put the value in double quotes instead{(example is null ? string.Empty : $", for example {example}")}";
     }
 
     /// <summary>True when an unquoted value goes on over indented lines and one of them has a ' #' (or starts with '#').</summary>

@@ -58,7 +58,7 @@ public sealed partial class MarkdownRenderer
 
         if (!SlugPattern().IsMatch(slug))
         {
-            errors.Add(new ContentError(file, fmLine, $"slug '{slug}' may use only lower-case letters, digits and single hyphens"));
+            errors.Add(frontMatter.Slug is null ? AddressMistakes.FileName(file) : AddressMistakes.SlugSetting(file, SlugLine(document), slug));
         }
 
         if (errors.Count > 0)
@@ -111,6 +111,14 @@ public sealed partial class MarkdownRenderer
         return OrderPrefix().Replace(name, string.Empty);
     }
 
+    /// <summary>The line of the 'slug:' setting, where staff set the address by hand.</summary>
+    private static int SlugLine(MarkdownDocument document)
+    {
+        var block = document.Descendants<YamlFrontMatterBlock>().First();
+        var setting = FrontMatterMistakes.KeyLines(block.Lines.ToString()).LastOrDefault(k => k.Name == "slug");
+        return setting is null ? block.Line + 1 : block.Line + 2 + setting.Index;
+    }
+
     private static FrontMatter? ReadFrontMatter(MarkdownDocument document, string markdown, string file, List<ContentError> errors)
     {
         var block = document.Descendants<YamlFrontMatterBlock>().FirstOrDefault();
@@ -137,7 +145,11 @@ public sealed partial class MarkdownRenderer
         return value;
     }
 
-    /// <summary>The first line is '---' (front matter opened) and no later line is '---' or '...' (never closed).</summary>
+    /// <summary>
+    /// The first line is '---' (front matter opened) and no later line is '---' or '...' (never closed). When a later
+    /// line is one, a divider in the text, it closes the front matter instead; <see cref="FrontMatter.Parse"/> then
+    /// finds page text among the settings and says the same.
+    /// </summary>
     private static bool IsUnclosedFrontMatter(string markdown)
     {
         var lines = markdown.Split('\n').Select(l => l.TrimEnd()).ToList();

@@ -33,6 +33,22 @@ public sealed class ContentCheckCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Mistakes_staff_cannot_see_are_named_on_their_own_line()
+    {
+        Write("guide/n1.md", "---\ntitle:\u00A0Nbsp title\ndescription: x\norder: 1\n---\nBody\n");
+        Write("guide/open.md", "---\ntitle: Open\ndescription: x\norder: 2\nA relapse rarely comes out of nowhere.\n\n---\n\nMore text.\n");
+        Write("guide/Warning Signs 2.md", "---\ntitle: Signs\ndescription: x\norder: 3\n---\nBody\n");
+
+        var (exitCode, output) = await CheckContent(_root.FullName);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("guide/n1.md:2: front matter: there is an invisible special space after 'title:'; delete it and type a normal space", output, StringComparison.Ordinal);
+        Assert.Contains("guide/open.md:5: the front matter starts with '---' on line 1 but probably has no closing '---' line", output, StringComparison.Ordinal);
+        Assert.Contains("guide/Warning Signs 2.md:1: the file name 'Warning Signs 2.md' cannot be the page's address", output, StringComparison.Ordinal);
+        Assert.Contains("rename the file to 'warning-signs-2.md'", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_file_the_site_leaves_out_fails_the_check_and_says_why()
     {
         Write("guide/good.md", "---\ntitle: Good\ndescription: Fine.\norder: 10\n---\nText.\n");

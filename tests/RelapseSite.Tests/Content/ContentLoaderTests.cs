@@ -188,6 +188,62 @@ public sealed class ContentLoaderTests : IDisposable
         ], snapshot.Warnings.Select(w => w.ToString()).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void A_file_name_that_cannot_be_an_address_is_reported_with_the_name_to_rename_it_to()
+    {
+        // Staff set no slug here: the file name is the address, so the fix is a new file name, not a setting.
+        Write("guide/Warning Signs 2.md", Page("Signs two"));
+        Write("guide/cómo-pedir.md", Page("Como pedir"));
+        Write("guide/05-Next Steps.md", Page("Next steps"));
+        Write("guide/man\u0303ana.md", Page("Manana"));
+        Write("guide/fine.md", Page("Fine"));
+
+        var snapshot = new ContentLoader(new MarkdownRenderer()).Load(_root.FullName);
+
+        Assert.Equal("Fine", Assert.Single(snapshot.Guide).Title);
+        Assert.Equal(
+        [
+            "guide/05-Next Steps.md:1: the file name '05-Next Steps.md' cannot be the page's address, which may use only small letters a to z (no accents), digits and single hyphens; rename the file to '05-next-steps.md'",
+            "guide/Warning Signs 2.md:1: the file name 'Warning Signs 2.md' cannot be the page's address, which may use only small letters a to z (no accents), digits and single hyphens; rename the file to 'warning-signs-2.md'",
+            "guide/cómo-pedir.md:1: the file name 'cómo-pedir.md' cannot be the page's address, which may use only small letters a to z (no accents), digits and single hyphens; rename the file to 'como-pedir.md'",
+            "guide/man\u0303ana.md:1: the file name 'man\u0303ana.md' cannot be the page's address, which may use only small letters a to z (no accents), digits and single hyphens; rename the file to 'manana.md'",
+        ], snapshot.Errors.Select(e => e.ToString()).Order(StringComparer.Ordinal));
+    }
+
+    public static TheoryData<string, string> MistakesStaffMake() => new()
+    {
+        // A non-breaking space after the colon, as Word, Outlook or a web page leaves it.
+        { "---\ntitle:\u00A0Nbsp title\ndescription: x\norder: 1\n---\nBody\n",
+            "guide/mistake.md:2: front matter: there is an invisible special space after 'title:'; delete it and type a normal space" },
+        { "---\ntitle: T2\ndescription: x\norder:\u00A02\n---\nBody\n",
+            "guide/mistake.md:4: front matter: there is an invisible special space after 'order:'; delete it and type a normal space" },
+        { "---\ntitle: T4\ndescription:\u00A0x\norder: 4\n---\nBody\n",
+            "guide/mistake.md:3: front matter: there is an invisible special space after 'description:'; delete it and type a normal space" },
+        // The closing '---' deleted, and a '---' divider further down in the text.
+        { "---\ntitle: Why people relapse\ndescription: Three steps.\norder: 20\nlast_reviewed: 2026-11-26\nA relapse rarely comes out of nowhere.\n\n## Phase 1: A trigger\n\nText.\n\n---\n\nMore text.\n",
+            "guide/mistake.md:6: the front matter starts with '---' on line 1 but probably has no closing '---' line: this line looks like page text, not a setting; add a '---' line after the last setting (line 5)" },
+        { "---\ntitle: 'Don't panic'\ndescription: x\norder: 1\n---\nBody\n",
+            "guide/mistake.md:2: front matter: 'title' has an apostrophe (') inside single quotes, which ends the value too early; put the value in double quotes instead, for example title: \"Don't panic\"" },
+        { "---\ntitle: T1\n\t\ndescription: x\norder: 1\n---\nBody\n",
+            "guide/mistake.md:3: front matter: this line looks empty but has a tab on it; delete the tab" },
+        // Saved from Windows: the line numbers stay those of the file.
+        { "\uFEFF---\r\ntitle: T5\r\ndescription:\u00A0x\r\norder: 5\r\n---\r\nBody\r\n",
+            "guide/mistake.md:3: front matter: there is an invisible special space after 'description:'; delete it and type a normal space" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MistakesStaffMake))]
+    public void A_mistake_staff_make_in_a_file_is_reported_on_its_own_line_in_plain_words(string text, string expected)
+    {
+        Write("guide/fine.md", Page("Fine"));
+        Write("guide/mistake.md", text);
+
+        var snapshot = new ContentLoader(new MarkdownRenderer()).Load(_root.FullName);
+
+        Assert.Equal("Fine", Assert.Single(snapshot.Guide).Title);
+        Assert.Equal(expected, Assert.Single(snapshot.Errors).ToString());
+    }
+
     private static string Page(string title, string? slug = null, string body = "Body text.") =>
         $"---\ntitle: {title}\ndescription: About {title}.\norder: 10\n{(slug is null ? "" : $"slug: {slug}\n")}last_reviewed: 2026-11-01\n---\n\n{body}\n";
 

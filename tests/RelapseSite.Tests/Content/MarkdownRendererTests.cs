@@ -196,12 +196,55 @@ public sealed class MarkdownRendererTests
     [InlineData("title:Warning signs\ndescription: Fine", 2, "'title' needs a space after the colon, for example title: Warning signs of relapse")]
     [InlineData("title: Fine\n description: Fine", 3, "remove the spaces before 'description': each setting starts at the beginning of its line")]
     [InlineData("title: Fine\ndescription: Fine\n\torder: 5", 4, "remove the spaces before 'order': each setting starts at the beginning of its line")]
+    [InlineData("title: 'Don't panic'\ndescription: Fine", 2,
+        "'title' has an apostrophe (') inside single quotes, which ends the value too early; put the value in double quotes instead, for example title: \"Don't panic\"")]
+    [InlineData("title: Fine\ndescription: 'It's OK to ask for help'\norder: 10", 3,
+        "'description' has an apostrophe (') inside single quotes, which ends the value too early; put the value in double quotes instead, for example description: \"It's OK to ask for help\"")]
     public void Front_matter_mistakes_are_explained_in_plain_words_on_the_line_of_the_field(string yaml, int line, string message)
     {
         var result = _renderer.Render($"---\n{yaml}\n---\nBody.\n", "guide/bad.md", PageKind.Guide);
 
         Assert.Null(result.Page);
         Assert.Equal($"guide/bad.md:{line}: front matter: {message}", Assert.Single(result.Errors).ToString());
+    }
+
+    // Copied from Word, Outlook or a web page (or typed with Option+Space on a Mac), the space after the colon is often
+    // a non-breaking one. YAML then takes the line for part of the one above, and blamed that line.
+    [Theory]
+    [InlineData("title:\u00A0Nbsp title\ndescription: Fine\norder: 1", 2, "there is an invisible special space after 'title:'; delete it and type a normal space")]
+    [InlineData("title: Fine\ndescription:\u00A0Fine\norder: 1", 3, "there is an invisible special space after 'description:'; delete it and type a normal space")]
+    [InlineData("title: Fine\ndescription:\u00A0Fine", 3, "there is an invisible special space after 'description:'; delete it and type a normal space")]
+    [InlineData("title: Fine\ndescription: Fine\norder:\u00A02", 4, "there is an invisible special space after 'order:'; delete it and type a normal space")]
+    [InlineData("title: Fine\ndescription: Fine\nlast_reviewed:\u00A02026-11-26", 4, "there is an invisible special space after 'last_reviewed:'; delete it and type a normal space")]
+    [InlineData("reviewed_by:\u00A0Team\ntitle: Fine\ndescription: Fine", 2, "there is an invisible special space after 'reviewed_by:'; delete it and type a normal space")]
+    [InlineData("title:\u2007Figure space\ndescription: Fine", 2, "there is an invisible special space after 'title:'; delete it and type a normal space")]
+    [InlineData("title:\u202FNarrow space\ndescription: Fine", 2, "there is an invisible special space after 'title:'; delete it and type a normal space")]
+    [InlineData("title:\u200B Zero width\ndescription: Fine", 2, "there is an invisible special space after 'title:'; delete it and type a normal space")]
+    [InlineData("title\u00A0: Before the colon\ndescription: Fine", 2, "there is an invisible special space between 'title' and the colon; delete it")]
+    [InlineData("\u00A0title: Fine\ndescription: Fine", 2, "there is an invisible special space before 'title'; delete it, so the line starts with title:")]
+    [InlineData("title: Fine\n\u200Bdescription: Fine", 3, "there is an invisible special space before 'description'; delete it, so the line starts with description:")]
+    [InlineData("title: Fine\ndescription: Fine\norder: 7\u00A0", 4, "'order' has an invisible special space beside '7'; delete it")]
+    [InlineData("title: Fine\ndescription: Fine\nlast_reviewed: 2026-11-26\u00A0", 4, "'last_reviewed' has an invisible special space beside '2026-11-26'; delete it")]
+    public void An_invisible_special_space_is_reported_on_its_own_line(string yaml, int line, string message)
+    {
+        var result = _renderer.Render($"---\n{yaml}\n---\nBody.\n", "guide/n1.md", PageKind.Guide);
+
+        Assert.Null(result.Page);
+        Assert.Equal($"guide/n1.md:{line}: front matter: {message}", Assert.Single(result.Errors).ToString());
+    }
+
+    // A tab is invisible too; YAML's "found a tab character that violate indentation" was blamed on the setting above.
+    [Theory]
+    [InlineData("title: Fine\n\t\ndescription: Fine", 3, "this line looks empty but has a tab on it; delete the tab")]
+    [InlineData("title: Fine\ndescription: Fine\norder: 1\n\t", 5, "this line looks empty but has a tab on it; delete the tab")]
+    [InlineData("title: Fine\ndescription: >\n  Learn the signs,\n\t\n  so you can act.", 5, "this line looks empty but has a tab on it; delete the tab")]
+    [InlineData("title: Fine\ndescription: >\n\tLearn the signs.", 4, "this line starts with a tab; use spaces instead of the tab")]
+    public void A_stray_tab_is_reported_on_its_own_line(string yaml, int line, string message)
+    {
+        var result = _renderer.Render($"---\n{yaml}\n---\nBody.\n", "guide/tab.md", PageKind.Guide);
+
+        Assert.Null(result.Page);
+        Assert.Equal($"guide/tab.md:{line}: front matter: {message}", Assert.Single(result.Errors).ToString());
     }
 
     [Theory]
@@ -211,6 +254,12 @@ public sealed class MarkdownRendererTests
     [InlineData("description: Fine\norder: 10 # first", "Fine")]
     [InlineData("description: Fine\norder: 10\nlast_reviewed: 2026-11-26 # checked by the team", "Fine")]
     [InlineData("description: \"We are the #1 choice: here for you\"\norder: 10", "We are the #1 choice: here for you")]
+    [InlineData("description: 'It''s fine'\norder: 10", "It's fine")]
+    [InlineData("description: \"It's fine\"\norder: 10", "It's fine")]
+    [InlineData("description: 'Learn the signs\n  so you can act'\norder: 10", "Learn the signs so you can act")]
+    [InlineData("description:\tFine\norder: 10", "Fine")]
+    [InlineData("description: Step\u00A01 comes first\norder: 10", "Step\u00A01 comes first")]
+    [InlineData("description: Fine\norder: 10\n \t", "Fine")]
     public void Correct_yaml_a_staff_member_may_write_is_accepted(string yaml, string description)
     {
         // A value over indented lines after '>' or '|', and a note after a number or a date, are correct YAML.
@@ -268,6 +317,34 @@ public sealed class MarkdownRendererTests
         Assert.Null(result.Page);
         Assert.Equal(
             "guide/open.md:1: the front matter starts with '---' on line 1 but has no closing '---' line; add one after the last setting",
+            Assert.Single(result.Errors).ToString());
+    }
+
+    [Theory]
+    [InlineData("A relapse rarely comes out of nowhere.\n\n## Phase 1: A trigger\n\nText.\n\n---\n\nMore text.\n", 6)]
+    [InlineData("\nA relapse rarely comes out of nowhere.\n\n---\n\nMore text.\n", 7)]
+    [InlineData("\nA relapse: it rarely comes out of nowhere.\n\n---\n", 7)]
+    [InlineData("\n## Phase 1\n\n- a trigger\n- a craving\n\n---\n", 9)]
+    public void Front_matter_without_its_closing_line_says_so_when_the_text_has_a_dividing_line(string body, int line)
+    {
+        // The '---' divider lower down is taken for the end of the front matter, so the page text above it was read
+        // as settings, and the last correct setting was blamed.
+        var result = _renderer.Render("---\ntitle: Why people relapse\ndescription: Fine\norder: 20\nlast_reviewed: 2026-11-26\n" + body, "guide/open.md", PageKind.Guide);
+
+        Assert.Null(result.Page);
+        Assert.Equal(
+            $"guide/open.md:{line}: the front matter starts with '---' on line 1 but probably has no closing '---' line: this line looks like page text, not a setting; add a '---' line after the last setting (line 5)",
+            Assert.Single(result.Errors).ToString());
+    }
+
+    [Fact]
+    public void A_wrong_slug_setting_is_reported_on_its_line_with_an_example()
+    {
+        var result = _renderer.Render("---\ntitle: Fine\ndescription: Fine\nslug: Señales de Alerta\norder: 10\n---\nBody.\n", "guide/signs.md", PageKind.Guide);
+
+        Assert.Null(result.Page);
+        Assert.Equal(
+            "guide/signs.md:4: front matter: slug 'Señales de Alerta' may use only small letters a to z (no accents), digits and single hyphens, for example slug: senales-de-alerta",
             Assert.Single(result.Errors).ToString());
     }
 
