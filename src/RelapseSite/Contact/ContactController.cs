@@ -23,10 +23,17 @@ public sealed class ContactController(
     [HttpPost("/contact", Order = -1)]
     [RequireAntiforgeryToken]
     public async Task<IActionResult> Send(
-        [FromForm] InquiryForm form,
+        [FromForm] InquiryForm? form,
         [FromForm(Name = InquiryForm.HoneypotField)] string? honeypot,
         [FromForm(Name = InquiryForm.StartedField)] string? started)
     {
+        if (form is null || HttpContext.Items.ContainsKey(ContactSetup.UnreadableFormItem))
+        {
+            // This site's own form, but a body nothing could be read from (ContactSetup): there are no words to give
+            // back, so the form comes back empty, saying so, with the phone number. Never a 500.
+            return Reshow(new InquiryForm(), null, [], FormNotice.Unreadable, StatusCodes.Status400BadRequest);
+        }
+
         if (HttpContext.Items.ContainsKey(ContactSetup.StaleTokenItem))
         {
             // This site's own form with a token that no longer works (ContactSetup): nothing is stored, and the person
@@ -69,6 +76,10 @@ public sealed class ContactController(
 
             if (!limiter.TryAcquire(HttpContext, out var retryAfter))
             {
+                // Posts the outbox failed to store took permits too. If it still cannot store, that is the reason to
+                // give, not "you sent several messages": the person did nothing wrong. A failed probe says so below.
+                await outbox.ProbeWriteAsync(CancellationToken.None);
+
                 // No address in the log: an IP address is personal data too.
                 logger.LogWarning("A client went over the contact form's limit (Contact:PermitLimit); the form was shown again with 429");
                 Response.Headers.RetryAfter = retryAfter;

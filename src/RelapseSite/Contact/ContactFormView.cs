@@ -18,6 +18,12 @@ public enum FormNotice
     /// is shown again, with a fresh token, and the visitor is asked to send it again.
     /// </summary>
     StaleToken,
+
+    /// <summary>
+    /// This site's own form sent a body the form reader refuses (over 100 fields, a broken multipart body): nothing
+    /// could be read, so nothing was stored, and the form comes back empty with the phone number.
+    /// </summary>
+    Unreadable,
 }
 
 /// <summary>What the contact form shows: the values as typed, the problems found, and any notice above the form.</summary>
@@ -33,7 +39,7 @@ public sealed class ContactFormView
     public FormNotice Notice { get; init; }
 
     /// <summary>The page title starts with "Error: " when this is true.</summary>
-    public bool HasErrors => Errors.Count > 0 || Notice is FormNotice.NotSaved or FormNotice.TooMany or FormNotice.StaleToken;
+    public bool HasErrors => Errors.Count > 0 || Notice is FormNotice.NotSaved or FormNotice.TooMany or FormNotice.StaleToken or FormNotice.Unreadable;
 
     public static ContactFormView Blank(string started) => new() { Form = new InquiryForm(), Started = started };
 

@@ -55,6 +55,7 @@ public static class ContactSetup
     /// <summary>Middleware the inquiry path needs, between routing and the endpoints: antiforgery.</summary>
     public static WebApplication UseContact(this WebApplication app)
     {
+        app.Use(NulCharacters.StripAsync);
         app.UseAntiforgery();
         app.Use(RefuseForgedPosts(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RelapseSite.Contact.Antiforgery")));
         return app;
@@ -62,6 +63,9 @@ public static class ContactSetup
 
     /// <summary>Set on a post from this site's own form whose token no longer works: the controller shows the form again.</summary>
     public const string StaleTokenItem = "RelapseSite.Contact.StaleToken";
+
+    /// <summary>Set on a post from this site's own form whose body cannot be read at all: the controller shows the form again, empty.</summary>
+    public const string UnreadableFormItem = "RelapseSite.Contact.UnreadableForm";
 
     /// <summary>
     /// The antiforgery middleware only records its verdict. A missing or bad token is refused here with 400, before the
@@ -89,8 +93,21 @@ public static class ContactSetup
         var status = verdict.Error?.InnerException is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
         if (status == StatusCodes.Status400BadRequest && context.Request.Path == "/contact" && IsFromThisSite(context.Request))
         {
-            logger.LogInformation("A post from this site's own contact form had a token that no longer works; the form was shown again");
-            context.Items[StaleTokenItem] = true;
+            // The token could not even be looked for when the form reader refused the body (over 100 fields, a broken
+            // multipart body): the person gets the form back, empty, rather than a 500 from a form with no values.
+            if (verdict.Error?.InnerException is InvalidDataException or IOException)
+            {
+                logger.LogInformation(
+                    "A post from this site's own contact form could not be read ({ErrorType}); the form was shown again, empty",
+                    verdict.Error.InnerException.GetType().Name);
+                context.Items[UnreadableFormItem] = true;
+            }
+            else
+            {
+                logger.LogInformation("A post from this site's own contact form had a token that no longer works; the form was shown again");
+                context.Items[StaleTokenItem] = true;
+            }
+
             return next(context);
         }
 

@@ -97,7 +97,7 @@ public sealed partial class InquiryForm
         {
             errors.Add(new(Fields.Name, "Enter your name"));
         }
-        else if (name.Length > NameMax)
+        else if (Seen(name) > NameMax)
         {
             errors.Add(new(Fields.Name, $"Name must be {NameMax} characters or fewer"));
         }
@@ -146,10 +146,10 @@ public sealed partial class InquiryForm
             errors.Add(new(Fields.Who, "Select who needs help"));
         }
 
-        if (message.Length > MessageMax)
+        if (Seen(message) is var length && length > MessageMax)
         {
             errors.Add(new(Fields.Message, string.Create(CultureInfo.InvariantCulture,
-                $"Message must be {MessageMax:N0} characters or fewer (it has {message.Length:N0})")));
+                $"Message must be {MessageMax:N0} characters or fewer (it has {length:N0})")));
         }
 
         if (ParseYesNo(Consent) != true)
@@ -314,6 +314,12 @@ public sealed partial class InquiryForm
         "no" or "false" => false,
         _ => null,
     };
+
+    /// <summary>
+    /// Characters as the visitor sees them: an emoji, or a letter with its accent, counts once, though it takes two to
+    /// eleven UTF-16 units. The limits are about what a person wrote, and the count is what the error message quotes.
+    /// </summary>
+    private static int Seen(string value) => new StringInfo(value).LengthInTextElements;
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 

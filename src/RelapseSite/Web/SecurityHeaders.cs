@@ -116,7 +116,10 @@ public static class SecurityHeaders
         })
         .AddFrameOptionsDeny()
         .AddContentTypeOptionsNoSniff()
-        .AddReferrerPolicyNoReferrer()
+        // same-origin, not no-referrer: no other site ever learns which page a visitor came from, and this site's own
+        // form post carries this site's Origin (no-referrer makes browsers send "Origin: null"), which is how a stale
+        // token from a browser without Sec-Fetch-Site is told apart from a forgery (ContactSetup.IsFromThisSite).
+        .AddReferrerPolicySameOrigin()
         .AddPermissionsPolicy(PermissionsPolicy)
         .AddCrossOriginOpenerPolicy(coop => coop.SameOrigin())
         .AddCrossOriginResourcePolicy(corp => corp.SameOrigin())

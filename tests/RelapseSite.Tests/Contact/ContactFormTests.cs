@@ -238,6 +238,47 @@ public sealed partial class ContactFormTests : IDisposable
         Assert.Empty(OutboxFile.Rows(_site.OutboxPath()));
     }
 
+    [Fact]
+    public async Task A_NUL_character_pasted_into_the_form_is_dropped_and_the_message_is_stored_with_every_other_word()
+    {
+        // A paste can carry U+0000; the framework's form reader refuses a whole form over one.
+        var visitor = _site.Visitor();
+        var (_, token, started) = await visitor.OpenFormAsync();
+        var fields = ContactVisitor.ValidFields();
+        fields["__RequestVerificationToken"] = token;
+        fields["started"] = started;
+        fields["message"] = "Pasted from my notes:\0 I need help for my brother.";
+
+        var response = await PostWithHeader(visitor, fields, "Sec-Fetch-Site", "same-origin");
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        var file = Path.Combine(_site.DataRoot, "mail", ContactVisitor.ReferenceOf(response) + ".eml");
+        await Eventually.Get(() => Task.FromResult(File.Exists(file)), exists => exists);
+        var mail = await MimeKit.MimeMessage.LoadAsync(file);
+
+        Assert.Contains("Pasted from my notes: I need help for my brother.", mail.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain(_site.Logs.Events, e => e.Level >= Serilog.Events.LogEventLevel.Error);
+    }
+
+    [Fact]
+    public async Task A_body_the_form_reader_refuses_from_this_sites_own_form_brings_the_form_back_empty_with_the_phone_number()
+    {
+        // Over the 100 fields the form reader takes: nothing in it can be read, not even the token.
+        var visitor = _site.Visitor();
+        var (_, token, _) = await visitor.OpenFormAsync();
+        var fields = Enumerable.Range(0, 101).ToDictionary(i => $"extra{i}", _ => "x");
+        fields["__RequestVerificationToken"] = token;
+
+        var response = await PostWithHeader(visitor, fields, "Sec-Fetch-Site", "same-origin");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Please write your message again", html, StringComparison.Ordinal);
+        Assert.Contains(CrisisNumbers.Center, html, StringComparison.Ordinal);
+        Assert.Contains("<form", html, StringComparison.Ordinal);
+        Assert.Empty(OutboxFile.Rows(_site.OutboxPath()));
+        Assert.DoesNotContain(_site.Logs.Events, e => e.Level >= Serilog.Events.LogEventLevel.Error);
+    }
+
     private static Task<HttpResponseMessage> PostWithHeader(ContactVisitor visitor, Dictionary<string, string> fields, string header, string value)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/contact") { Content = new FormUrlEncodedContent(fields) };

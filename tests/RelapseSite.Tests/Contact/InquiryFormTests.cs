@@ -150,6 +150,23 @@ public sealed class InquiryFormTests
         Assert.DoesNotContain("Maria", form.ToInquiry().ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("🙏", 2000, true)]
+    [InlineData("🙏", 2001, false)]
+    [InlineData("👨‍👩‍👧", 2000, true)]
+    [InlineData("é", 2001, false)]
+    public void The_message_limit_counts_characters_as_the_visitor_sees_them(string character, int count, bool valid)
+    {
+        // An emoji takes two UTF-16 units, a family emoji eight, and "e" with a combining accent two: each is one character on screen.
+        var form = Valid();
+        form.Message = string.Concat(Enumerable.Repeat(character, count));
+
+        var errors = form.Validate();
+
+        Assert.Equal(valid, errors.Count == 0);
+        Assert.All(errors, e => Assert.Equal($"Message must be 2,000 characters or fewer (it has {count:N0})", e.Message));
+    }
+
     private static InquiryForm Valid() => new()
     {
         Name = "Maria Lopez",

@@ -29,6 +29,30 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task While_the_outbox_cannot_store_the_visitor_is_told_that_and_not_that_they_sent_too_many()
+    {
+        // Each failed try took a permit. Past the limit, the reason to give is still the site's own fault.
+        using var site = ContactSite.Create().Set("Contact:PermitLimit", "2").Set("Contact:WindowSeconds", "60");
+        var visitor = site.Visitor();
+        await site.BreakOutboxAsync();
+
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 4; i++)
+        {
+            answers.Add(await visitor.SendAsync());
+        }
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.StatusCode));
+        foreach (var answer in answers)
+        {
+            var html = await answer.Content.ReadAsStringAsync();
+            Assert.Contains("Sorry, your message was not sent", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("Please wait a minute", html, StringComparison.Ordinal);
+            Assert.Contains(CrisisNumbers.Center, html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Corrections_after_a_validation_error_do_not_use_up_the_limit()
     {
         // A visitor who mistypes their phone number several times must still be able to send.
