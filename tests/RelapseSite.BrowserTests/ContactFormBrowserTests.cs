@@ -245,6 +245,41 @@ public sealed class ContactFormBrowserTests(BrowserFixture browser)
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
+    /// <summary>
+    /// Printed or saved as a PDF, the thanks page keeps what a person would print it for: the heading and the reference.
+    /// Browsers print without background colours by default, so text must be dark on its own, against white paper.
+    /// </summary>
+    [BrowserTheory]
+    [InlineData(ColorScheme.Light)]
+    [InlineData(ColorScheme.Dark)]
+    public async Task The_thanks_page_prints_its_heading_and_reference_in_dark_text(ColorScheme scheme)
+    {
+        await using var context = await browser.NewContextAsync(colorScheme: scheme);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/contact");
+        await Fill(page);
+        await Submit(page).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/contact/thanks"), new() { WaitUntil = WaitUntilState.Commit });
+        var reference = new Uri(page.Url).Query.Split("ref=")[1];
+        await page.GetByText(reference).WaitForAsync();
+
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        var heading = await ContrastOnPaper(page.GetByRole(AriaRole.Heading, new() { Level = 1 }));
+        var referenceText = await ContrastOnPaper(page.GetByText(reference));
+
+        Assert.True(heading >= 4.5, $"the heading prints at {heading:0.0}:1 on white paper");
+        Assert.True(referenceText >= 4.5, $"the reference prints at {referenceText:0.0}:1 on white paper");
+    }
+
+    /// <summary>The WCAG contrast of an element's text colour with white.</summary>
+    private static Task<double> ContrastOnPaper(ILocator text) => text.EvaluateAsync<double>("""
+        el => {
+          const [r, g, b] = getComputedStyle(el).color.match(/[\d.]+/g).map(Number)
+            .map(v => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+          return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
+        }
+        """);
+
     /// <summary>Fills every required field the way a visitor reads them: by label, role and group.</summary>
     private static async Task Fill(IPage page)
     {
