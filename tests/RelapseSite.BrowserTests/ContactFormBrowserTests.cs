@@ -232,8 +232,21 @@ public sealed class ContactFormBrowserTests(BrowserFixture browser)
         var count = await links.CountAsync();
         for (var i = 0; i < count; i++)
         {
+            var target = (await links.Nth(i).GetAttributeAsync("href"))?.TrimStart('#');
             await links.Nth(i).FocusAsync();
             await page.Keyboard.PressAsync("Enter");
+
+            // The jump is a navigation within the page: it scrolls and then focuses the target, after Enter returns.
+            try
+            {
+                await page.WaitForFunctionAsync("id => document.activeElement?.id === id", target, new() { Timeout = 5_000 });
+            }
+            catch (TimeoutException)
+            {
+                problems.Add($"after '{await links.Nth(i).InnerTextAsync()}': focus did not reach #{target}");
+                continue;
+            }
+
             var field = (await page.EvaluateAsync<JsonElement?>(DescribeFieldInView))?.Deserialize<FieldInView>(JsonOptions);
             if (field is null || !field.TextsInView || !field.ControlInView)
             {
