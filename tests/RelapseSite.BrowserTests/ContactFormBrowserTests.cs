@@ -180,6 +180,119 @@ public sealed class ContactFormBrowserTests(BrowserFixture browser)
         Assert.True(await MailArrives(mailBefore), $"no mail in {browser.Site.MailFolder}");
     }
 
+    /// <summary>
+    /// Where the focused field's label (or its group's legend), hint and error message are against the viewport: the
+    /// texts a sighted person needs to see to mend the field. The hint and message are what aria-describedby names, on
+    /// the control or on its fieldset.
+    /// </summary>
+    private const string DescribeFieldInView = """
+        () => {
+          const el = document.activeElement;
+          if (!el || el === document.body) return null;
+          const fieldset = el.closest('fieldset');
+          const label = el.type === 'radio' ? fieldset?.querySelector('legend') : el.labels?.[0];
+          const describedBy = [el, fieldset].flatMap(e => (e?.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean));
+          const texts = [label, ...describedBy.map(id => document.getElementById(id))].filter(Boolean);
+          const control = el.getBoundingClientRect();
+          return {
+            id: el.id,
+            texts: texts.map(t => `${Math.round(t.getBoundingClientRect().top)}: ${t.innerText.trim().slice(0, 40)}`),
+            textsInView: texts.length >= 2 && texts.every(t => t.getBoundingClientRect().top >= 0),
+            controlInView: control.top >= 0 && control.top < innerHeight,
+          };
+        }
+        """;
+
+    /// <summary>
+    /// The no-JavaScript GOV.UK pattern: a summary link jumps to the field's control, and the label or legend, hint and
+    /// error message above it must still be on screen: on a small phone, with the browser's text size at 125% (the
+    /// site's sizes are in rem, so a larger root font size is the same setting), and on a phone held sideways, where the
+    /// control itself must not be pushed off the bottom. The message field's long hint is the tallest, so its error
+    /// comes from a message over the limit.
+    /// </summary>
+    [BrowserTheory]
+    [InlineData(390, 700, 100)]
+    [InlineData(320, 568, 100)]
+    [InlineData(320, 568, 125)]
+    [InlineData(568, 320, 100)]
+    public async Task Following_an_error_summary_link_shows_the_fields_label_and_error_message(int width, int height, int textSizePercent)
+    {
+        await using var context = await browser.NewContextAsync(width, height);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/contact");
+        await page.GetByRole(AriaRole.Textbox, new() { NameRegex = new Regex("name", RegexOptions.IgnoreCase) }).First.FillAsync("Sam Rivera");
+        await page.GetByRole(AriaRole.Textbox, new() { NameRegex = new Regex("e-?mail", RegexOptions.IgnoreCase) }).FillAsync("sam@gmail");
+        await page.GetByRole(AriaRole.Textbox, new() { NameRegex = new Regex("phone", RegexOptions.IgnoreCase) }).FillAsync("call me");
+        await Message(page).FillAsync(new string('a', 2001));
+        await page.RunAndWaitForResponseAsync(() => Submit(page).ClickAsync(), r => r.Request.Method == "POST");
+        await page.EvaluateAsync("percent => { document.documentElement.style.fontSize = percent + '%'; }", textSizePercent);
+        var links = page.GetByRole(AriaRole.Alert).GetByRole(AriaRole.Link);
+        var problems = new List<string>();
+
+        var count = await links.CountAsync();
+        for (var i = 0; i < count; i++)
+        {
+            var target = (await links.Nth(i).GetAttributeAsync("href"))?.TrimStart('#');
+            await links.Nth(i).FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+
+            // The jump is a navigation within the page: it scrolls and then focuses the target, after Enter returns.
+            try
+            {
+                await page.WaitForFunctionAsync("id => document.activeElement?.id === id", target, new() { Timeout = 5_000 });
+            }
+            catch (TimeoutException)
+            {
+                problems.Add($"after '{await links.Nth(i).InnerTextAsync()}': focus did not reach #{target}");
+                continue;
+            }
+
+            var field = (await page.EvaluateAsync<JsonElement?>(DescribeFieldInView))?.Deserialize<FieldInView>(JsonOptions);
+            if (field is null || !field.TextsInView || !field.ControlInView)
+            {
+                problems.Add($"after '{await links.Nth(i).InnerTextAsync()}': {(field is null ? "nothing focused" : $"#{field.Id}, texts at {string.Join(" | ", field.Texts)}")}");
+            }
+        }
+
+        Assert.True(count >= 6, $"expected errors for email, phone, the three choices, message and consent; got {count} links");
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    /// <summary>
+    /// Printed or saved as a PDF, the thanks page keeps what a person would print it for: the heading and the reference.
+    /// Browsers print without background colours by default, so text must be dark on its own, against white paper.
+    /// </summary>
+    [BrowserTheory]
+    [InlineData(ColorScheme.Light)]
+    [InlineData(ColorScheme.Dark)]
+    public async Task The_thanks_page_prints_its_heading_and_reference_in_dark_text(ColorScheme scheme)
+    {
+        await using var context = await browser.NewContextAsync(colorScheme: scheme);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/contact");
+        await Fill(page);
+        await Submit(page).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/contact/thanks"), new() { WaitUntil = WaitUntilState.Commit });
+        var reference = new Uri(page.Url).Query.Split("ref=")[1];
+        await page.GetByText(reference).WaitForAsync();
+
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        var heading = await ContrastOnPaper(page.GetByRole(AriaRole.Heading, new() { Level = 1 }));
+        var referenceText = await ContrastOnPaper(page.GetByText(reference));
+
+        Assert.True(heading >= 4.5, $"the heading prints at {heading:0.0}:1 on white paper");
+        Assert.True(referenceText >= 4.5, $"the reference prints at {referenceText:0.0}:1 on white paper");
+    }
+
+    /// <summary>The WCAG contrast of an element's text colour with white.</summary>
+    private static Task<double> ContrastOnPaper(ILocator text) => text.EvaluateAsync<double>("""
+        el => {
+          const [r, g, b] = getComputedStyle(el).color.match(/[\d.]+/g).map(Number)
+            .map(v => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+          return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
+        }
+        """);
+
     /// <summary>Fills every required field the way a visitor reads them: by label, role and group.</summary>
     private static async Task Fill(IPage page)
     {
@@ -256,6 +369,8 @@ public sealed class ContactFormBrowserTests(BrowserFixture browser)
             folder.Delete(recursive: true);
         }
     }
+
+    private sealed record FieldInView(string Id, string[] Texts, bool TextsInView, bool ControlInView);
 
     private sealed record Focus(string Tag, string Type, string Label, string Group, bool Checked, bool InForm);
 }

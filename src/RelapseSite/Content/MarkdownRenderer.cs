@@ -18,7 +18,9 @@ namespace RelapseSite.Content;
 /// </summary>
 public sealed partial class MarkdownRenderer
 {
-    private static readonly string[] SafeSchemes = ["http", "https", "mailto", "tel"];
+    // sms: is allowed on purpose. "Text 988" must open a text, not the dialer, for a person who cannot speak safely; the
+    // crisis strip and the contact form link sms:988 for the same reason. Like tel:, it only opens the phone's own app.
+    private static readonly string[] SafeSchemes = ["http", "https", "mailto", "tel", "sms"];
 
     private readonly MarkdownPipeline _pipeline = new MarkdownPipelineBuilder()
         .UseYamlFrontMatter()
@@ -180,7 +182,7 @@ public sealed partial class MarkdownRenderer
             {
                 if (!SafeSchemes.Contains(scheme))
                 {
-                    errors.Add(new ContentError(file, line, $"link '{Shorten(url)}' is not allowed; links must start with https://, http://, mailto:, tel: or /"));
+                    errors.Add(new ContentError(file, line, $"link '{Shorten(url)}' is not allowed; links must start with https://, http://, mailto:, tel:, sms: or /"));
                     link.Url = string.Empty;
                 }
                 else if (scheme is "http" or "https" && !link.IsImage)

@@ -112,6 +112,7 @@ public sealed class MarkdownRendererTests
     [InlineData("[NIDA](https://nida.nih.gov/)", "href=\"https://nida.nih.gov/\"")]
     [InlineData("[call](tel:+18554254846)", "href=\"tel:+18554254846\"")]
     [InlineData("[mail](mailto:intake@example.org)", "href=\"mailto:intake@example.org\"")]
+    [InlineData("[text 988](sms:988)", "href=\"sms:988\"")]
     [InlineData("[form](/contact)", "href=\"/contact\"")]
     [InlineData("[section](/guide/warning-signs#top)", "href=\"/guide/warning-signs#top\"")]
     public void Safe_links_survive(string body, string expected)

@@ -82,6 +82,24 @@ public sealed partial class GuidePagesTests(SiteFactory site) : IClassFixture<Si
         Assert.Contains("class=\"skip-link\" href=\"#main\"", html, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A person who cannot speak safely reads "text 988" and taps it: the tap must open a text to 988, not the dialer.
+    /// These pages offer 988 in their own text, as the crisis strip does on every page.
+    /// </summary>
+    [Theory]
+    [InlineData("/guide/contact-us")]
+    [InlineData("/privacy")]
+    [InlineData("/")]
+    public async Task Where_the_text_offers_988_it_links_both_a_call_and_a_text(string path)
+    {
+        var html = await site.CreateVisitor().GetStringAsync(path);
+
+        var main = html[html.IndexOf("<main", StringComparison.Ordinal)..html.IndexOf("</main>", StringComparison.Ordinal)];
+
+        Assert.Contains("<a href=\"tel:988\">988</a>", main, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"sms:988\">text 988</a>", main, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/guide/Warning-Signs", "/guide/warning-signs")]
     [InlineData("/GUIDE/WARNING-SIGNS", "/guide/warning-signs")]
