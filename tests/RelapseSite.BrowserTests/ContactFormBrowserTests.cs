@@ -271,7 +271,7 @@ public sealed class ContactFormBrowserTests(BrowserFixture browser)
         var page = await context.NewPageAsync();
         await page.GotoAsync("/contact");
         await Fill(page);
-        await Submit(page).ClickAsync();
+        var post = await page.RunAndWaitForRequestAsync(() => Submit(page).ClickAsync(), r => r.Method == "POST");
         await page.WaitForURLAsync(new Regex("/contact/thanks"), new() { WaitUntil = WaitUntilState.Commit });
         var reference = new Uri(page.Url).Query.Split("ref=")[1];
         await page.GetByText(reference).WaitForAsync();
@@ -282,6 +282,24 @@ public sealed class ContactFormBrowserTests(BrowserFixture browser)
 
         Assert.True(heading >= 4.5, $"the heading prints at {heading:0.0}:1 on white paper");
         Assert.True(referenceText >= 4.5, $"the reference prints at {referenceText:0.0}:1 on white paper");
+        // Under Referrer-Policy same-origin the post names this site as its Origin (no-referrer would make it "null"),
+        // which is what tells a stale token on this site's own form from a forgery where Sec-Fetch-Site is missing.
+        Assert.Equal(new Uri(page.Url).GetLeftPart(UriPartial.Authority), await post.HeaderValueAsync("origin"));
+    }
+
+    [BrowserTheory]
+    [InlineData(ColorScheme.Light)]
+    [InlineData(ColorScheme.Dark)]
+    public async Task The_contact_form_prints_its_send_button_in_dark_text(ColorScheme scheme)
+    {
+        await using var context = await browser.NewContextAsync(colorScheme: scheme);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/contact");
+
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        var button = await ContrastOnPaper(Submit(page));
+
+        Assert.True(button >= 4.5, $"the send button prints at {button:0.0}:1 on white paper");
     }
 
     /// <summary>The WCAG contrast of an element's text colour with white.</summary>
