@@ -19,7 +19,8 @@ try
         return await command(app);
     }
 
-    // Every setting is checked before anything starts, so a misconfigured site names all its wrong keys at once.
+    // Every setting is checked before anything starts, so a misconfigured site names its wrong keys together (the
+    // framework stops at the first value of the wrong kind, such as a word where a number goes).
     app.Services.GetRequiredService<IStartupValidator>().Validate();
     app.UseSite();
     await app.RunAsync();

@@ -318,8 +318,10 @@ public sealed partial class InquiryForm
     /// <summary>
     /// Characters as the visitor sees them: an emoji, or a letter with its accent, counts once, though it takes two to
     /// eleven UTF-16 units. The limits are about what a person wrote, and the count is what the error message quotes.
+    /// But never less than a quarter of the UTF-16 units: accent marks stacked on one letter are one "character" each
+    /// time, and would otherwise let a 20,000-unit name into the mail's subject line.
     /// </summary>
-    private static int Seen(string value) => new StringInfo(value).LengthInTextElements;
+    private static int Seen(string value) => Math.Max(new StringInfo(value).LengthInTextElements, (value.Length + 3) / 4);
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 

@@ -15,14 +15,18 @@ public static class NulCharacters
     public static async Task StripAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
+        // With or without a Content-Length (a chunked body has none); one over the limit is left for Kestrel's 413.
         if (HttpMethods.IsPost(request.Method) && request.Path == "/contact"
-            && request.ContentLength is > 0 and <= RequestLimits.MaxBodyBytes
+            && request.ContentLength is null or (> 0 and <= RequestLimits.MaxBodyBytes)
             && request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
         {
-            var body = new byte[request.ContentLength.Value];
+            byte[] body;
             try
             {
-                await request.Body.ReadExactlyAsync(body, context.RequestAborted);
+                // Kestrel stops a body at MaxRequestBodySize with a 413 as it is read, so this holds at most 256 KB.
+                using var buffer = new MemoryStream();
+                await request.Body.CopyToAsync(buffer, context.RequestAborted);
+                body = buffer.ToArray();
             }
             catch (BadHttpRequestException bad)
             {
@@ -30,9 +34,9 @@ public static class NulCharacters
                 context.Response.StatusCode = bad.StatusCode;
                 return;
             }
-            catch (Exception ex) when (ex is EndOfStreamException or IOException)
+            catch (IOException)
             {
-                // Shorter than it said it was: the sender went away, or never meant it.
+                // The sender went away mid-body.
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 return;
             }

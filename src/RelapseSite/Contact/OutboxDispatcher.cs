@@ -49,8 +49,30 @@ public sealed class OutboxDispatcher(
         }
         finally
         {
+            await RecordSentAtStopAsync();
             state.Delivering = false;
             _turn?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The last chance to record deliveries the outbox could not record at the time: a stop (an operator restarting
+    /// the site once the disk has room) would otherwise leave them "sending", and the next start would send them again.
+    /// </summary>
+    private async Task RecordSentAtStopAsync()
+    {
+        try
+        {
+            await RecordSentAsync();
+        }
+        catch (Exception ex)
+        {
+            foreach (var id in _sentNotRecorded)
+            {
+                logger.LogError(
+                    "Inquiry {InquiryId} was delivered, but the outbox still cannot record it ({ErrorType}); the site is stopping, so it will be sent again when the site next starts",
+                    id, ex.GetType().Name);
+            }
         }
     }
 
@@ -370,7 +392,7 @@ public sealed class OutboxDispatcher(
         {
             _sentNotRecorded.Add(entry.Id);
             logger.LogError(
-                "Inquiry {InquiryId} was delivered, but the outbox could not record it ({ErrorType}); it is recorded once the outbox can be written, and not sent again",
+                "Inquiry {InquiryId} was delivered, but the outbox could not record it ({ErrorType}); it is recorded once the outbox can be written, and this process does not send it again",
                 entry.Id, ex.GetType().Name);
             throw;
         }

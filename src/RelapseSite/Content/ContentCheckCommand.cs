@@ -1,5 +1,3 @@
-using Microsoft.Extensions.FileProviders;
-
 namespace RelapseSite.Content;
 
 /// <summary>
@@ -24,11 +22,11 @@ public static class ContentCheckCommand
         var root = args.Length > 0
             ? Path.GetFullPath(args[0])
             : options.ResolveRoot(environment.ContentRootPath);
-        return Check(root, output, host.Services.GetRequiredService<IWebHostEnvironment>().WebRootFileProvider);
+        return Check(root, output, host.Services.GetService<SiteFiles>());
     }
 
     /// <param name="siteFiles">The site's own files, which links and pictures may point at.</param>
-    public static int Check(string root, TextWriter output, IFileProvider? siteFiles = null)
+    public static int Check(string root, TextWriter output, SiteFiles? siteFiles = null)
     {
         if (ContentLoader.Unservable(root) is { } reason)
         {

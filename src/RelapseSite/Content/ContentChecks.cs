@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using Microsoft.Extensions.FileProviders;
 
 namespace RelapseSite.Content;
 
@@ -20,9 +19,11 @@ public static class ContentChecks
     /// Links to a page of this site that does not exist, for example after a section was removed or renamed, and links
     /// to a heading that page does not have ("/guide/warning-signs#no-such-heading"). A link to one of the site's own
     /// files (<paramref name="siteFiles"/>: a picture, the icon) is fine. A link to a page whose file is there but
-    /// cannot be shown (<paramref name="notShown"/>) names that file, so nobody "fixes" the link instead of the page.
+    /// cannot be shown (<paramref name="notShown"/>: the address its file name gives, and the file) names that file,
+    /// so nobody "fixes" the link instead of the page.
     /// </summary>
-    public static IEnumerable<ContentError> BrokenLinks(List<ContentPage> pages, IReadOnlyCollection<string>? notShown = null, IFileProvider? siteFiles = null)
+    public static IEnumerable<ContentError> BrokenLinks(
+        List<ContentPage> pages, IReadOnlyDictionary<string, string>? notShown = null, SiteFiles? siteFiles = null)
     {
         var byPath = pages.ToDictionary(p => p.Path, StringComparer.Ordinal);
         foreach (var page in pages)
@@ -33,12 +34,12 @@ public static class ContentChecks
                 path = path.Length == 0 ? "/" : path;
                 if (!byPath.TryGetValue(path, out var target) && !FixedPaths.Contains(path))
                 {
-                    if (siteFiles?.GetFileInfo(Uri.UnescapeDataString(path)) is { Exists: true, IsDirectory: false })
+                    if (siteFiles?.Contains(Uri.UnescapeDataString(path)) == true)
                     {
                         continue;
                     }
 
-                    yield return new ContentError(page.SourceFile, link.Line, FileFor(path) is { } file && notShown?.Contains(file) == true
+                    yield return new ContentError(page.SourceFile, link.Line, notShown?.GetValueOrDefault(path) is { } file
                         ? $"link to '{link.Target}' goes to a page that is not shown until the mistakes in {file} are fixed"
                         : link.IsPicture
                         ? $"picture '{link.Target}' is not on this site; check the spelling, or ask the person who runs the site to add it"
@@ -53,12 +54,6 @@ public static class ContentChecks
             }
         }
     }
-
-    /// <summary>The file that would serve this address under its own name: "/guide/x" is guide/x.md, "/x" is pages/x.md.</summary>
-    private static string? FileFor(string path) =>
-        path.StartsWith("/guide/", StringComparison.Ordinal) ? $"guide{path[6..]}.md"
-        : path.LastIndexOf('/') == 0 && path.Length > 1 ? $"pages{path}.md"
-        : null;
 
     /// <summary>The heading a link names after its '#': none for "#top" and "#main", which every page has, or with a query.</summary>
     private static string? HeadingNamed(string target)

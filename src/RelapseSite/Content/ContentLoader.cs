@@ -1,5 +1,3 @@
-using Microsoft.Extensions.FileProviders;
-
 namespace RelapseSite.Content;
 
 /// <summary>
@@ -7,8 +5,8 @@ namespace RelapseSite.Content;
 /// and size, so a reload re-renders only the files that changed, and a file that breaks keeps its last good page.
 /// Not thread-safe: one reload at a time (the store serialises them).
 /// </summary>
-/// <param name="siteFiles">The site's own files (its web root), so a link or picture pointing at one is not reported as a missing page.</param>
-public sealed class ContentLoader(MarkdownRenderer renderer, IFileProvider? siteFiles = null)
+/// <param name="siteFiles">The site's own files, so a link or picture pointing at one is not reported as a missing page.</param>
+public sealed class ContentLoader(MarkdownRenderer renderer, SiteFiles? siteFiles = null)
 {
     private static readonly (string Folder, PageKind Kind)[] Folders = [("guide", PageKind.Guide), ("pages", PageKind.Standalone)];
 
@@ -37,7 +35,7 @@ public sealed class ContentLoader(MarkdownRenderer renderer, IFileProvider? site
 
         try
         {
-            return EnumerateMarkdown(Path.Combine(root, "guide")).Any() ? null : "it has no guide/ folder with Markdown files in it";
+            return EnumerateMarkdown(Path.Combine(root, "guide")).Any() ? null : "it has no guide/ folder with a published Markdown file in it";
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -46,22 +44,11 @@ public sealed class ContentLoader(MarkdownRenderer renderer, IFileProvider? site
     }
 
     /// <summary>
-    /// A folder (guide/ or pages/) that has pages in <paramref name="current"/> but no Markdown file now: moved away,
-    /// emptied or unmounted, not edited, since nobody removes every page of a part of the site by saving files.
+    /// pages/ gone while it has pages in <paramref name="current"/>: moved away or unmounted, not edited. Deleting its
+    /// last page, or making it a draft, is an edit and goes live. (guide/ can never be emptied: see <see cref="Unservable"/>.)
     /// </summary>
-    public static string? Emptied(string root, ContentSnapshot current)
-    {
-        foreach (var (folder, kind) in Folders)
-        {
-            var had = kind == PageKind.Guide ? current.Guide.Count > 0 : current.Standalone.Count > 0;
-            if (had && !HasMarkdown(Path.Combine(root, folder)))
-            {
-                return $"{folder}/ is missing or has no Markdown files";
-            }
-        }
-
-        return null;
-    }
+    public static string? Vanished(string root, ContentSnapshot current) =>
+        current.Standalone.Count > 0 && !Directory.Exists(Path.Combine(root, "pages")) ? "pages/ is missing" : null;
 
     public ContentSnapshot Load(string root)
     {
@@ -111,8 +98,14 @@ public sealed class ContentLoader(MarkdownRenderer renderer, IFileProvider? site
         }
 
         var pages = Deduplicate(candidates, errors);
-        var failed = entries.Zip(files).Where(e => e.First.Result.Page is null && e.First.LastGood is null).Select(e => e.Second.Relative).ToList();
-        warnings.AddRange(ContentChecks.BrokenLinks(pages, failed, siteFiles));
+        // Files that serve nothing now, by the address their name gives ("05-warning-signs.md": /guide/warning-signs).
+        var notShown = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (entry, file) in entries.Zip(files).Where(e => e.First.Result.Page is null && e.First.LastGood is null))
+        {
+            notShown.TryAdd(ContentPage.PathOf(file.Kind, MarkdownRenderer.SlugFromFileName(file.Relative)), file.Relative);
+        }
+
+        warnings.AddRange(ContentChecks.BrokenLinks(pages, notShown, siteFiles));
         warnings.AddRange(ContentChecks.SharedTitles(pages));
         warnings.AddRange(ContentChecks.Unpublished(root, Folders.Select(f => f.Folder).Where(f => !unreadable.Contains(f + "/"))));
         return new ContentSnapshot(pages, errors, warnings, Interlocked.Increment(ref _version));
@@ -226,19 +219,6 @@ public sealed class ContentLoader(MarkdownRenderer renderer, IFileProvider? site
 
         _owners = owners.ToDictionary(o => o.Key, o => o.Value.SourceFile);
         return pages;
-    }
-
-    /// <summary>False for a folder with no Markdown file, or one that cannot be read.</summary>
-    private static bool HasMarkdown(string folder)
-    {
-        try
-        {
-            return EnumerateMarkdown(folder).Any();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
     }
 
     private static IEnumerable<string> EnumerateMarkdown(string folder) =>

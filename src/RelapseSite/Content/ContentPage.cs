@@ -42,7 +42,10 @@ public sealed record ContentPage(
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The page's own URL path.</summary>
-    public string Path => Kind == PageKind.Guide ? $"/guide/{Slug}" : $"/{Slug}";
+    public string Path => PathOf(Kind, Slug);
+
+    /// <summary>The address of a page of this kind with this slug.</summary>
+    public static string PathOf(PageKind kind, string slug) => kind == PageKind.Guide ? $"/guide/{slug}" : $"/{slug}";
 
     /// <summary>
     /// A heading's id on its page: its own id after the page's slug and "--". The home page shows every section

@@ -10,8 +10,7 @@ public static class ContentSetup
         services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ContentOptions>, ContentOptionsValidator>();
         services.AddSingleton<MarkdownRenderer>();
-        services.AddSingleton(services => new ContentLoader(
-            services.GetRequiredService<MarkdownRenderer>(), services.GetRequiredService<IWebHostEnvironment>().WebRootFileProvider));
+        services.AddSingleton(services => new ContentLoader(services.GetRequiredService<MarkdownRenderer>(), services.GetService<SiteFiles>()));
         services.AddSingleton<ContentStore>();
         services.AddHostedService<ContentStartup>();
         return services;

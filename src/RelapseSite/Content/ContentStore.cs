@@ -55,7 +55,7 @@ public sealed class ContentStore : IDisposable
         lock (_reloadLock)
         {
             // An emptied or unmounted folder is a fault, not an edit: it must not wipe the site, or a whole part of it.
-            if (_current.PageCount > 0 && (ContentLoader.Unservable(Root) ?? ContentLoader.Emptied(Root, _current)) is { } reason)
+            if (_current.PageCount > 0 && (ContentLoader.Unservable(Root) ?? ContentLoader.Vanished(Root, _current)) is { } reason)
             {
                 ReloadError = $"{Root}: {reason}; still serving version {_current.Version} until it is back";
                 _logger.LogError("Content reload failed: {Reason}", ReloadError);

@@ -39,7 +39,9 @@ public static class SiteCommands
         return (app => run(app, commandArgs), hostArgs);
     }
 
-    private static bool IsSetting(string arg) => arg.StartsWith('-') || arg.StartsWith('/') || arg.Contains('=', StringComparison.Ordinal);
+    /// <summary>A setting for the host, or nothing at all: an empty argument is what an unset variable in a unit file or a container's command line leaves.</summary>
+    private static bool IsSetting(string arg) =>
+        string.IsNullOrWhiteSpace(arg) || arg.StartsWith('-') || arg.StartsWith('/') || arg.Contains('=', StringComparison.Ordinal);
 
     private static Task<int> Unknown(string word)
     {

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using RelapseSite.Content;
+
 namespace RelapseSite.Web;
 
 /// <summary>
@@ -17,6 +20,22 @@ public static class StaticAssets
     public static string Manifest { get; } =
         Path.Combine(AppContext.BaseDirectory, $"{typeof(StaticAssets).Assembly.GetName().Name}.staticwebassets.endpoints.json");
 
+    /// <summary>
+    /// The addresses in the build's list, which is what <c>MapStaticAssets</c> serves: a file copied into a deployed
+    /// wwwroot without a build is not among them, and visitors would get a 404 for it.
+    /// </summary>
+    public static SiteFiles ServedFiles()
+    {
+        if (!File.Exists(Manifest))
+        {
+            return SiteFiles.None;
+        }
+
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Manifest));
+        return new SiteFiles(json.RootElement.GetProperty("Endpoints").EnumerateArray()
+            .Select(e => e.GetProperty("Route").GetString()).OfType<string>());
+    }
+
     public static WebApplicationBuilder AddStaticAssets(this WebApplicationBuilder builder)
     {
         // The framework reads any value but "false" as true, so "maybe" or an empty variable would quietly send every
@@ -26,6 +45,9 @@ public static class StaticAssets
         {
             throw new SettingException($"{ReloadAtRuntime}: '{reload}' is not true or false.");
         }
+
+        // What the content check lets pages link to: the files the site serves, not whatever sits in wwwroot.
+        builder.Services.AddSingleton(_ => ServedFiles());
 
         if (builder.Environment.IsDevelopment())
         {

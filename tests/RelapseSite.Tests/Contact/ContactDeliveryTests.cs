@@ -354,6 +354,48 @@ public sealed class ContactDeliveryTests
         Assert.Equal(1, delivered.Attempts);
     }
 
+    [Fact]
+    public async Task Such_an_inquiry_is_recorded_when_the_site_stops_so_a_restart_does_not_send_it_again()
+    {
+        // The operator frees the disk and restarts the site before the next retry (30 s here) would have recorded it.
+        var data = Directory.CreateTempSubdirectory("relapsesite-record-").FullName;
+        try
+        {
+            await using var smtp = await SmtpTestServer.StartNewAsync();
+            string reference;
+            using (var before = ContactSite.Create(smtp).UseData(data).Set("Outbox:RetryBaseSeconds", "30").Set("Outbox:RetryMaxSeconds", "60"))
+            {
+                var visitor = before.Visitor();
+                await before.CreateVisitor().GetAsync("/healthz/ready");
+                await using (var outbox = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data, "outbox.db")};Pooling=False"))
+                {
+                    await outbox.OpenAsync();
+                    await Execute(outbox, """
+                        CREATE TRIGGER disk_full BEFORE UPDATE OF state ON inquiry WHEN NEW.state = 'delivered'
+                        BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END
+                        """);
+                    reference = await visitor.SendValidAsync();
+                    await before.Logs.WaitForLogAsync(e => e.MessageTemplate.Text.Contains("could not record it", StringComparison.Ordinal));
+                    await Execute(outbox, "DROP TRIGGER disk_full");
+                }
+            }
+
+            var stopped = OutboxFile.Rows(Path.Combine(data, "outbox.db")).Single(r => r.Id == reference);
+            using var after = ContactSite.Create(smtp).UseData(data);
+            _ = await after.CreateVisitor().GetAsync("/healthz/ready");
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+            Assert.Equal("delivered", stopped.State);
+            Assert.Null(stopped.Payload);
+            Assert.Single(smtp.Received);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     private static async Task Execute(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();

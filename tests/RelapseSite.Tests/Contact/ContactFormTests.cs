@@ -260,6 +260,31 @@ public sealed partial class ContactFormTests : IDisposable
     }
 
     [Fact]
+    public async Task A_NUL_character_in_a_chunked_post_is_dropped_too()
+    {
+        // No Content-Length: chunked over HTTP/1.1, or a proxy that streams the body.
+        var visitor = _site.Visitor();
+        var (_, token, started) = await visitor.OpenFormAsync();
+        var fields = ContactVisitor.ValidFields();
+        fields["__RequestVerificationToken"] = token;
+        fields["started"] = started;
+        fields["message"] = "Line one\0 and line two.";
+        var body = new System.IO.Pipelines.Pipe();
+        await body.Writer.WriteAsync(await new FormUrlEncodedContent(fields).ReadAsByteArrayAsync());
+        await body.Writer.CompleteAsync();
+        var content = new StreamContent(body.Reader.AsStream());
+        content.Headers.ContentType = new("application/x-www-form-urlencoded");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/contact") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        request.Headers.TryAddWithoutValidation("Sec-Fetch-Site", "same-origin");
+
+        var response = await visitor.Client.SendAsync(request);
+
+        Assert.Null(content.Headers.ContentLength);
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+    }
+
+    [Fact]
     public async Task A_body_the_form_reader_refuses_from_this_sites_own_form_brings_the_form_back_empty_with_the_phone_number()
     {
         // Over the 100 fields the form reader takes: nothing in it can be read, not even the token.

@@ -219,10 +219,28 @@ public sealed class ContentStoreTests : IDisposable
         var back = await Eventually.Get(() => client.GetStringAsync("/guide/warning-signs"), h => h.Contains("while the folder was away", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
 
         Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
-        Assert.Equal($"{_site.ContentRoot}: it has no guide/ folder with Markdown files in it; still serving version 1 until it is back", error);
+        Assert.Equal($"{_site.ContentRoot}: it has no guide/ folder with a published Markdown file in it; still serving version 1 until it is back", error);
         Assert.Contains("Degraded", degraded, StringComparison.Ordinal);
         Assert.Contains("A sentence written while the folder was away.", back, StringComparison.Ordinal);
         Assert.Contains("<section id=\"warning-signs\"", await client.GetStringAsync("/"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deleting_the_last_standalone_page_is_an_edit_that_goes_live_with_later_edits()
+    {
+        var client = _site.CreateVisitor();
+        var store = _site.Services.GetRequiredService<ContentStore>();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/privacy")).StatusCode);
+
+        // pages/ holds one page; withdrawing it (deleting it, or renaming it to a draft) empties the folder on purpose.
+        File.Move(Path.Combine(_site.ContentRoot, "pages", "privacy.md"), Path.Combine(_site.ContentRoot, "pages", "_privacy.md"));
+        var gone = await Eventually.Get(() => client.GetAsync("/privacy"), r => r.StatusCode == HttpStatusCode.NotFound, TimeSpan.FromSeconds(5));
+        File.AppendAllText(Path.Combine(_site.ContentRoot, "guide", "warning-signs.md"), "\nAn edit after the page was withdrawn.\n");
+        var edited = await Eventually.Get(() => client.GetStringAsync("/guide/warning-signs"), h => h.Contains("after the page was withdrawn", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Contains("An edit after the page was withdrawn.", edited, StringComparison.Ordinal);
+        Assert.Null(store.ReloadError);
     }
 
     [Fact]

@@ -16,6 +16,16 @@ public sealed class SiteCommandsTests
     }
 
     [Fact]
+    public async Task An_empty_argument_as_an_unset_variable_leaves_it_starts_the_site()
+    {
+        using var site = SiteProcess.Start(new Dictionary<string, string> { ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" }, "");
+
+        var line = await site.WaitForLineAsync(l => l.Contains("Now listening", StringComparison.Ordinal) || l.Contains("Unknown command", StringComparison.Ordinal));
+
+        Assert.Contains("Now listening", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_setting_given_on_the_command_line_is_not_taken_for_a_command()
     {
         // "key=value" is how the host takes a setting without dashes; the bad value proves the host read it.
