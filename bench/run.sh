@@ -130,7 +130,8 @@ start_site() {
   start=$(now_ms)
   launch "$app" RelapseSite.dll "http://127.0.0.1:$site_port/guide/$section" \
     Content__Root="$content" Site__BaseUrl="http://127.0.0.1:$site_port" \
-    DataProtection__KeysPath="$work/data/keys" Mail__PickupDirectory="$work/data/mail" Outbox__Path="$work/data/outbox.db"
+    DataProtection__KeysPath="$work/data/keys" Mail__PickupDirectory="$work/data/mail" Outbox__Path="$work/data/outbox.db" \
+    Content__LastGoodPath="$work/data/content-last-good"
   startup_ms=$(($(now_ms) - start))
 }
 

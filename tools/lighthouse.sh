@@ -35,6 +35,7 @@ dotnet publish src/RelapseSite -c Release -o "$work/app" --nologo -v quiet >/dev
   cd "$work/app"
   export ASPNETCORE_ENVIRONMENT=Production Content__Root="$root/content" Site__BaseUrl="http://localhost:$port" \
     DataProtection__KeysPath="$work/data/keys" Outbox__Path="$work/data/outbox.db" Mail__PickupDirectory="$work/data/mail" \
+    Content__LastGoodPath="$work/data/content-last-good" \
     Serilog__MinimumLevel__Default=Warning
   exec dotnet RelapseSite.dll --urls "http://localhost:$port"
 ) >"$work/site.log" 2>&1 &

@@ -47,6 +47,7 @@ public sealed class BrowserSite : WebApplicationFactory<Program>
         builder.UseSetting("Site:BaseUrl", PublicBaseUrl);
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(DataRoot, "keys"));
         builder.UseSetting("Outbox:Path", Path.Combine(DataRoot, "outbox.db"));
+        builder.UseSetting("Content:LastGoodPath", Path.Combine(DataRoot, "content-last-good"));
         builder.UseSetting("Mail:PickupDirectory", MailFolder);
 
         // A keyboard or a script fills the form in well under the spam guard's usual minimum.

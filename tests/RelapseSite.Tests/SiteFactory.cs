@@ -29,6 +29,7 @@ public class SiteFactory : WebApplicationFactory<Program>
         Set("Mail:PickupDirectory", Path.Combine(DataRoot, "mail"));
         Set("Outbox:Path", Path.Combine(DataRoot, "outbox.db"));
         Set("DataProtection:KeysPath", Path.Combine(DataRoot, "keys"));
+        Set("Content:LastGoodPath", Path.Combine(DataRoot, "content-last-good"));
     }
 
     /// <summary>The temporary folder holding this factory's content and data.</summary>

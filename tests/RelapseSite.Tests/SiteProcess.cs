@@ -41,6 +41,7 @@ public sealed class SiteProcess : IDisposable
         start.Environment["Content__Root"] = Path.Combine(TestFolders.RepositoryRoot, "content");
         start.Environment["DataProtection__KeysPath"] = Path.Combine(_data.FullName, "keys");
         start.Environment["Outbox__Path"] = Path.Combine(_data.FullName, "outbox.db");
+        start.Environment["Content__LastGoodPath"] = Path.Combine(_data.FullName, "content-last-good");
         start.Environment["Mail__PickupDirectory"] = Path.Combine(_data.FullName, "mail");
         foreach (var (key, value) in environment)
         {

@@ -6,7 +6,8 @@ namespace RelapseSite.Content;
 /// Not thread-safe: one reload at a time (the store serialises them).
 /// </summary>
 /// <param name="siteFiles">The site's own files, so a link or picture pointing at one is not reported as a missing page.</param>
-public sealed class ContentLoader(MarkdownRenderer renderer, SiteFiles? siteFiles = null)
+/// <param name="copies">Last good versions kept on disk, so a broken file keeps its page across a restart; none for a check.</param>
+public sealed class ContentLoader(MarkdownRenderer renderer, SiteFiles? siteFiles = null, LastGoodCopies? copies = null)
 {
     private static readonly (string Folder, PageKind Kind)[] Folders = [("guide", PageKind.Guide), ("pages", PageKind.Standalone)];
 
@@ -92,10 +93,14 @@ public sealed class ContentLoader(MarkdownRenderer renderer, SiteFiles? siteFile
 
         var seen = files.Select(f => f.Relative).ToHashSet(StringComparer.Ordinal);
 
-        foreach (var gone in _files.Keys.Where(k => !seen.Contains(k)).ToList())
+        var gone = _files.Keys.Where(k => !seen.Contains(k)).ToList();
+        foreach (var file in gone)
         {
-            _files.Remove(gone);
+            _files.Remove(file);
         }
+
+        // Deleted while the site ran, or (at the first load) while it was stopped.
+        copies?.Forget(_version == 0 ? copies.Stale(seen, Folders.Select(f => f.Folder).Where(f => !unreadable.Contains(f + "/"))).ToList() : gone);
 
         var pages = Deduplicate(candidates, errors);
         // Files that serve nothing now, by the address their name gives ("05-warning-signs.md": /guide/warning-signs).
@@ -130,6 +135,13 @@ public sealed class ContentLoader(MarkdownRenderer renderer, SiteFiles? siteFile
         foreach (var i in changed)
         {
             var lastGood = _files.TryGetValue(files[i].Relative, out var known) ? known.LastGood : null;
+            if (results[i].Page is null && lastGood is null && copies?.Read(files[i].Relative) is { } kept)
+            {
+                // Broken since before this start: the copy kept when it last rendered stands in, as it would have
+                // had the site not restarted. Its error is still reported.
+                lastGood = SafeRender(kept, files[i].Relative, files[i].Kind);
+            }
+
             _files[files[i].Relative] = new FileEntry(stamps[i], results[i], results[i].Page ?? lastGood);
         }
 
@@ -147,9 +159,18 @@ public sealed class ContentLoader(MarkdownRenderer renderer, SiteFiles? siteFile
     {
         try
         {
-            return ContentText.Decode(File.ReadAllBytes(path), out var lineNotUtf8) is { } text
-                ? renderer.Render(text, relative, kind)
-                : new RenderResult(null, [new ContentError(relative, lineNotUtf8, ContentText.NotUtf8)]);
+            if (ContentText.Decode(File.ReadAllBytes(path), out var lineNotUtf8) is not { } text)
+            {
+                return new RenderResult(null, [new ContentError(relative, lineNotUtf8, ContentText.NotUtf8)]);
+            }
+
+            var result = renderer.Render(text, relative, kind);
+            if (result.Page is not null)
+            {
+                copies?.Keep(relative, text);
+            }
+
+            return result;
         }
         catch (IOException ex)
         {
@@ -168,6 +189,19 @@ public sealed class ContentLoader(MarkdownRenderer renderer, SiteFiles? siteFile
             return new RenderResult(null, [new ContentError(relative, 1, ex is ArgumentException && ex.Message.Contains("nested", StringComparison.Ordinal)
                 ? "the text is nested too deeply (for example many '[' or '>' or list levels inside each other); simplify it"
                 : $"this file could not be turned into a page ({ex.Message})")]);
+        }
+    }
+
+    /// <summary>A kept copy rendered again; null if even that fails (the rules may have changed since).</summary>
+    private ContentPage? SafeRender(string text, string relative, PageKind kind)
+    {
+        try
+        {
+            return renderer.Render(text, relative, kind).Page;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return null;
         }
     }
 

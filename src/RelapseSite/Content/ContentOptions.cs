@@ -18,6 +18,15 @@ public sealed class ContentOptions
     [Range(0, 5000, ErrorMessage = "Content:ReloadDelayMilliseconds must be between 0 and 5000.")]
     public int ReloadDelayMilliseconds { get; set; } = 150;
 
+    /// <summary>
+    /// Where a copy of each page's last good version is kept, so a page whose file is broken survives a restart.
+    /// Empty means <c>App_Data/content-last-good</c>, beside the outbox; a relative path is taken from the app's folder.
+    /// </summary>
+    public string? LastGoodPath { get; set; }
+
+    public string ResolveLastGood(string contentRootPath) =>
+        Path.GetFullPath(Path.Combine(contentRootPath, string.IsNullOrWhiteSpace(LastGoodPath) ? "App_Data/content-last-good" : LastGoodPath));
+
     /// <summary>What the operator reads when <paramref name="root"/> cannot serve the site, and why (<see cref="ContentLoader.Unservable"/>).</summary>
     public static string NoContentAt(string root, string reason) =>
         $"Content:Root: the content folder '{root}' cannot be served: {reason}.";

@@ -10,7 +10,14 @@ public static class ContentSetup
         services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ContentOptions>, ContentOptionsValidator>();
         services.AddSingleton<MarkdownRenderer>();
-        services.AddSingleton(services => new ContentLoader(services.GetRequiredService<MarkdownRenderer>(), services.GetService<SiteFiles>()));
+        services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<IOptions<ContentOptions>>().Value;
+            var copies = new LastGoodCopies(
+                options.ResolveLastGood(services.GetRequiredService<IHostEnvironment>().ContentRootPath),
+                services.GetRequiredService<ILogger<LastGoodCopies>>());
+            return new ContentLoader(services.GetRequiredService<MarkdownRenderer>(), services.GetService<SiteFiles>(), copies);
+        });
         services.AddSingleton<ContentStore>();
         services.AddHostedService<ContentStartup>();
         return services;

@@ -19,6 +19,7 @@ public static class ContactSite
     public static Dictionary<string, string> ProcessSettings(string dataFolder, SmtpTestServer smtp) => new(StringComparer.Ordinal)
     {
         ["Outbox__Path"] = Path.Combine(dataFolder, "outbox.db"),
+        ["Content__LastGoodPath"] = Path.Combine(dataFolder, "content-last-good"),
         ["DataProtection__KeysPath"] = Path.Combine(dataFolder, "keys"),
         ["Mail__Host"] = "127.0.0.1",
         ["Mail__Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),

@@ -226,6 +226,59 @@ public sealed class ContentStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_page_broken_before_a_restart_is_still_served_in_its_last_good_version_after_it()
+    {
+        var folder = Directory.CreateTempSubdirectory("relapsesite-restart-").FullName;
+        try
+        {
+            var content = Path.Combine(folder, "content");
+            var copies = Path.Combine(folder, "content-last-good");
+            SiteFactory.CopyDirectory(Path.Combine(TestFolders.RepositoryRoot, "content"), content);
+            using (var before = new SiteFactory().Set("Content:Root", content).Set("Content:LastGoodPath", copies))
+            {
+                Assert.Equal(HttpStatusCode.OK, (await before.CreateVisitor().GetAsync("/guide/warning-signs")).StatusCode);
+            }
+
+            // Saved broken while the site was down (or just before a deploy restarted it).
+            var file = Path.Combine(content, "guide", "warning-signs.md");
+            var good = await File.ReadAllTextAsync(file);
+            await File.WriteAllTextAsync(file, good.Replace("title: ", "title: Broken: ", StringComparison.Ordinal) + "\nA sentence from the broken edit.\n");
+            using var after = new SiteFactory().Set("Content:Root", content).Set("Content:LastGoodPath", copies);
+            var client = after.CreateVisitor();
+            var page = await client.GetAsync("/guide/warning-signs");
+            var html = await page.Content.ReadAsStringAsync();
+            var snapshot = after.Services.GetRequiredService<ContentStore>().Current;
+
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.DoesNotContain("A sentence from the broken edit.", html, StringComparison.Ordinal);
+            Assert.Contains("<section id=\"warning-signs\"", await client.GetStringAsync("/"), StringComparison.Ordinal);
+            Assert.Equal("guide/warning-signs.md", Assert.Single(snapshot.Errors).File);
+            Assert.Contains("Degraded", await client.GetStringAsync("/healthz/ready"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_deleted_page_does_not_come_back_from_its_kept_copy_when_a_broken_file_takes_its_name()
+    {
+        var client = _site.CreateVisitor();
+        var path = _site.WriteContent("guide/breathing.md", Good);
+        await Eventually.Get(() => client.GetAsync("/guide/breathing"), r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(3));
+        File.Delete(path);
+        await Eventually.Get(() => client.GetAsync("/guide/breathing"), r => r.StatusCode == HttpStatusCode.NotFound, TimeSpan.FromSeconds(3));
+
+        _site.WriteContent("guide/breathing.md", "---\ntitle: [broken\n---\nText.\n");
+        var store = _site.Services.GetRequiredService<ContentStore>();
+        await Eventually.Get(() => Task.FromResult(store.Current), s => s.Errors.Any(e => e.File == "guide/breathing.md"), TimeSpan.FromSeconds(3));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/guide/breathing")).StatusCode);
+        Assert.False(File.Exists(Path.Combine(_site.DataRoot, "content-last-good", "guide", "breathing.md")));
+    }
+
+    [Fact]
     public async Task Deleting_the_last_standalone_page_is_an_edit_that_goes_live_with_later_edits()
     {
         var client = _site.CreateVisitor();
