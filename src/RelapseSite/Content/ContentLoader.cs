@@ -20,6 +20,9 @@ public sealed class ContentLoader(MarkdownRenderer renderer, SiteFiles? siteFile
     private Dictionary<(PageKind, string), string> _owners = [];
     private long _version;
 
+    /// <summary>Finishes writing the copies of good pages, up to <paramref name="limit"/>.</summary>
+    public void FlushCopies(TimeSpan limit) => copies?.Flush(limit);
+
     /// <summary>How many files the last <see cref="Load"/> read and rendered: the changed ones only.</summary>
     public int LastRenderCount { get; private set; }
 

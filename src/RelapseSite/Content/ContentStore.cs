@@ -99,7 +99,12 @@ public sealed class ContentStore : IDisposable
         Changed?.Invoke(_current);
     }
 
-    public void Dispose() => _watcher?.Dispose();
+    public void Dispose()
+    {
+        _watcher?.Dispose();
+        // Copies of good pages still being written would be lost, and a page broken before the next start with them.
+        _loader.FlushCopies(TimeSpan.FromSeconds(5));
+    }
 }
 
 /// <summary>Loads content before the server takes its first request.</summary>

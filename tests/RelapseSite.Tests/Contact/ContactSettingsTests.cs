@@ -342,6 +342,7 @@ public sealed class ContactSettingsTests : IDisposable
             ["Outbox:Path"] = Path.Combine(_data, "outbox.db"),
             ["DataProtection:KeysPath"] = Path.Combine(_data, "keys"),
             ["Mail:PickupDirectory"] = Path.Combine(_data, "mail"),
+            ["Content:LastGoodPath"] = Path.Combine(_data, "content-last-good"),
         });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseTestServer();

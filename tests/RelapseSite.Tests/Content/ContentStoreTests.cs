@@ -274,6 +274,8 @@ public sealed class ContentStoreTests : IDisposable
         var store = _site.Services.GetRequiredService<ContentStore>();
         await Eventually.Get(() => Task.FromResult(store.Current), s => s.Errors.Any(e => e.File == "guide/breathing.md"), TimeSpan.FromSeconds(3));
 
+        _site.Services.GetRequiredService<ContentLoader>().FlushCopies(TimeSpan.FromSeconds(5));
+
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/guide/breathing")).StatusCode);
         Assert.False(File.Exists(Path.Combine(_site.DataRoot, "content-last-good", "guide", "breathing.md")));
     }
