@@ -25,11 +25,24 @@ public static class ContentSetup
 
     private sealed class ContentOptionsValidator(IHostEnvironment environment) : IValidateOptions<ContentOptions>
     {
+        private static bool IsSameOrInside(string path, string folder)
+        {
+            var (a, b) = (Path.TrimEndingDirectorySeparator(path), Path.TrimEndingDirectorySeparator(folder));
+            return a == b || a.StartsWith(b + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        }
+
         public ValidateOptionsResult Validate(string? name, ContentOptions options)
         {
             var root = options.ResolveRoot(environment.ContentRootPath);
-            return ContentLoader.Unservable(root) is { } reason
-                ? ValidateOptionsResult.Fail(ContentOptions.NoContentAt(root, reason))
+            if (ContentLoader.Unservable(root) is { } reason)
+            {
+                return ValidateOptionsResult.Fail(ContentOptions.NoContentAt(root, reason));
+            }
+
+            // Copies are pruned by name at every start: inside the content folder, that would delete staff's drafts.
+            var copies = options.ResolveLastGood(environment.ContentRootPath);
+            return IsSameOrInside(copies, root) || IsSameOrInside(root, copies)
+                ? ValidateOptionsResult.Fail($"Content:LastGoodPath: '{copies}' overlaps the content folder '{root}'; keep the copies apart from it, for example in App_Data/content-last-good.")
                 : ValidateOptionsResult.Success;
         }
     }

@@ -262,6 +262,22 @@ public sealed class ContentStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_folder_for_copies_that_cannot_be_written_is_one_warning_and_the_site_serves_without_them()
+    {
+        // A file where the folder should be stops root too, as a read-only mount would stop the site's user.
+        var blocker = Path.Combine(_site.Root, "not-a-folder");
+        File.WriteAllText(blocker, "");
+        using var site = new SiteFactory().Set("Content:LastGoodPath", Path.Combine(blocker, "copies"));
+
+        var page = await site.CreateVisitor().GetAsync("/guide/warning-signs");
+        var warning = Assert.Single(site.Logs.Events, e => e.MessageTemplate.Text.Contains("Content:LastGoodPath", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(LogEventLevel.Warning, warning.Level);
+        Assert.Contains("no copy of a good page is kept or used", warning.RenderMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_deleted_page_does_not_come_back_from_its_kept_copy_when_a_broken_file_takes_its_name()
     {
         var client = _site.CreateVisitor();

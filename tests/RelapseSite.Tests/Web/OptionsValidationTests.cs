@@ -126,6 +126,21 @@ public sealed class OptionsValidationTests : IDisposable
         Assert.Single(output.Split('\n'), line => line.Contains("already in use", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("guide")]
+    public async Task Copies_of_good_pages_kept_in_the_content_folder_stop_the_app_naming_the_key(string inside)
+    {
+        // They are pruned by name at every start: there, staff's drafts would go with them.
+        var content = Path.Combine(TestFolders.RepositoryRoot, "content");
+
+        var (exitCode, error, _) = await Start(new() { ["Content__LastGoodPath"] = Path.Combine(content, inside) });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Content:LastGoodPath:", error, StringComparison.Ordinal);
+        Assert.Contains("overlaps the content folder", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_key_folder_that_cannot_be_created_stops_the_app_naming_the_key()
     {
