@@ -243,10 +243,7 @@ public sealed partial class ContactFormTests : IDisposable
     {
         // A paste can carry U+0000; the framework's form reader refuses a whole form over one.
         var visitor = _site.Visitor();
-        var (_, token, started) = await visitor.OpenFormAsync();
-        var fields = ContactVisitor.ValidFields();
-        fields["__RequestVerificationToken"] = token;
-        fields["started"] = started;
+        var fields = await visitor.FilledFormAsync();
         fields["message"] = "Pasted from my notes:\0 I need help for my brother.";
 
         var response = await PostWithHeader(visitor, fields, "Sec-Fetch-Site", "same-origin");
@@ -264,10 +261,7 @@ public sealed partial class ContactFormTests : IDisposable
     {
         // No Content-Length: chunked over HTTP/1.1, or a proxy that streams the body.
         var visitor = _site.Visitor();
-        var (_, token, started) = await visitor.OpenFormAsync();
-        var fields = ContactVisitor.ValidFields();
-        fields["__RequestVerificationToken"] = token;
-        fields["started"] = started;
+        var fields = await visitor.FilledFormAsync();
         fields["message"] = "Line one\0 and line two.";
         var body = new System.IO.Pipelines.Pipe();
         await body.Writer.WriteAsync(await new FormUrlEncodedContent(fields).ReadAsByteArrayAsync());

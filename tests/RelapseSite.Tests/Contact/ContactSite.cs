@@ -111,6 +111,16 @@ public sealed partial class ContactVisitor(HttpClient client)
         return (html, HiddenValue(html, "__RequestVerificationToken"), HiddenValue(html, "started"));
     }
 
+    /// <summary>Opens the form and returns valid fields with its hidden ones, to change and post as a browser would.</summary>
+    public async Task<Dictionary<string, string>> FilledFormAsync()
+    {
+        var (_, token, started) = await OpenFormAsync();
+        var form = ValidFields();
+        form["__RequestVerificationToken"] = token;
+        form["started"] = started;
+        return form;
+    }
+
     /// <summary>Opens the form and sends it with these fields (the hidden ones added unless given).</summary>
     public async Task<HttpResponseMessage> SendAsync(IReadOnlyDictionary<string, string>? fields = null, bool withToken = true)
     {

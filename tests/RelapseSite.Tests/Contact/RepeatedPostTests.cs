@@ -11,7 +11,7 @@ public sealed class RepeatedPostTests
     {
         using var site = ContactSite.Create();
         var visitor = site.Visitor();
-        var form = await FilledFormAsync(visitor);
+        var form = await visitor.FilledFormAsync();
 
         var first = await visitor.PostAsync(form);
         var second = await visitor.PostAsync(form);
@@ -31,7 +31,7 @@ public sealed class RepeatedPostTests
         // Back, fix a detail, send: the same form stamp, but what was typed differs, so intake must see both.
         using var site = ContactSite.Create();
         var visitor = site.Visitor();
-        var form = await FilledFormAsync(visitor);
+        var form = await visitor.FilledFormAsync();
 
         var first = ContactVisitor.ReferenceOf(await visitor.PostAsync(form));
         form["message"] = "Sorry, I meant my cousin, not my brother.";
@@ -55,15 +55,6 @@ public sealed class RepeatedPostTests
         // Still version 1: the added column is one an older build leaves empty, so a rollback can open the file.
         Assert.Equal(1L, Scalar(connection, "PRAGMA user_version"));
         Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM pragma_table_info('inquiry') WHERE name = 'repeat_key'"));
-    }
-
-    private static async Task<Dictionary<string, string>> FilledFormAsync(ContactVisitor visitor)
-    {
-        var (_, token, started) = await visitor.OpenFormAsync();
-        var form = ContactVisitor.ValidFields();
-        form["__RequestVerificationToken"] = token;
-        form["started"] = started;
-        return form;
     }
 
     /// <summary>The outbox as the site wrote it before repeats were recognised (no repeat_key), with one delivered inquiry in it.</summary>
