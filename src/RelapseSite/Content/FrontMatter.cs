@@ -40,8 +40,10 @@ public sealed class FrontMatter
             return (null, new ContentError(file, firstLine + misshapen.Index, $"front matter: {misshapen.Message}"));
         }
 
+        // The settings' key lines are the whole text's unless page text was cut off: then only those above it.
         var keys = FrontMatterMistakes.KeyLines(yaml);
-        if (FrontMatterMistakes.FindUnquotedValue(settings, FrontMatterMistakes.KeyLines(settings)) is { } found)
+        var settingKeys = pageText is null ? keys : FrontMatterMistakes.KeyLines(settings);
+        if (FrontMatterMistakes.FindUnquotedValue(settings, settingKeys) is { } found)
         {
             return (null, new ContentError(file, firstLine + found.Index, $"front matter: {found.Message}"));
         }

@@ -117,6 +117,8 @@ internal static partial class FrontMatterMistakes
     public static bool IsInvisibleSpace(char c) =>
         c is not (' ' or '\t' or '\r' or '\n') && (char.IsWhiteSpace(c) || c is '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF');
 
+    private static string WithoutInvisibleSpaces(string text) => string.Concat(text.Where(c => !IsInvisibleSpace(c)));
+
     /// <summary>
     /// An invisible special space before a setting's name, in it, or straight after its colon. YAML then does not see a
     /// setting on that line at all: it read "title:&#xA0;Warning signs" as more of the line above and blamed that line,
@@ -135,7 +137,7 @@ internal static partial class FrontMatterMistakes
                 continue;
             }
 
-            var visible = string.Concat(line.Where(c => !IsInvisibleSpace(c)));
+            var visible = WithoutInvisibleSpaces(line);
             var name = Fields.FirstOrDefault(f => visible.StartsWith(f + ":", StringComparison.Ordinal));
             if (name is null)
             {
@@ -165,7 +167,7 @@ internal static partial class FrontMatterMistakes
     /// <summary>The reader's complaint about a number or a date that has an invisible special space in it; null when it has none.</summary>
     public static string? InvisibleSpaceBeside(string value) =>
         value.Any(IsInvisibleSpace)
-            ? $"has an invisible special space beside '{string.Concat(value.Where(c => !IsInvisibleSpace(c))).Trim()}'; delete it"
+            ? $"has an invisible special space beside '{WithoutInvisibleSpaces(value).Trim()}'; delete it"
             : null;
 
     /// <summary>
@@ -177,7 +179,7 @@ internal static partial class FrontMatterMistakes
     public static (int Index, int LastKey, int LastFilled)? FindPageText(string yaml)
     {
         // Without its invisible spaces, so that a setting with one counts as a setting (and is reported as such).
-        var lines = yaml.Split('\n').Select(l => string.Concat(l.Where(c => !IsInvisibleSpace(c))).TrimEnd()).ToArray();
+        var lines = yaml.Split('\n').Select(l => WithoutInvisibleSpaces(l).TrimEnd()).ToArray();
         (int Index, int LastKey, int LastFilled)? found = null;
         int? lastKey = null;
         var lastFilled = -1;
